@@ -1,0 +1,33 @@
+package dev.ergon.state;
+
+import dev.ergon.spi.ConfigProperty;
+import dev.ergon.spi.EventBusProvider;
+import dev.ergon.testkit.ProviderDiscoveryContract;
+import java.util.List;
+
+class PostgresEventBusProviderDiscoveryTest extends ProviderDiscoveryContract<EventBusProvider> {
+    @Override
+    protected Class<EventBusProvider> spi() {
+        return EventBusProvider.class;
+    }
+
+    @Override
+    protected Class<? extends EventBusProvider> providerClass() {
+        return PostgresEventBusProvider.class;
+    }
+
+    @Override
+    protected String expectedName() {
+        return "postgres";
+    }
+
+    @Override
+    protected String nameOf(EventBusProvider provider) {
+        return provider.name();
+    }
+
+    @Override
+    protected List<ConfigProperty> configPropertiesOf(EventBusProvider provider) {
+        return provider.configProperties();
+    }
+}
