@@ -1,0 +1,145 @@
+package dev.ergon.tes;
+
+import dev.ergon.spi.ErgonException;
+import dev.ergon.spi.Event;
+import dev.ergon.state.TaskEntity;
+import dev.ergon.state.TaskPage;
+import dev.ergon.state.TaskQuery;
+import dev.ergon.state.TaskState;
+import dev.ergon.state.TaskStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The TES operations, independent of HTTP: create (validate, store in one transaction, wake a
+ * controller), get, list (keyset pages), cancel. Thread-safe.
+ */
+@ApplicationScoped
+public class TaskService {
+    /** TES: page_size must be less than 2048. */
+    static final int MAX_PAGE_SIZE = 2047;
+
+    private static final Logger LOG = System.getLogger(TaskService.class.getName());
+
+    private final ErgonRuntime runtime;
+
+    @Inject
+    public TaskService(ErgonRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Validates and stores a task; returns its id. Nothing is stored when validation fails. */
+    public String create(String body) {
+        JsonObject json = TesTasks.parseObject(body, "body");
+        String id = UUID.randomUUID().toString();
+        TesTasks.Parsed parsed = runtime.tesTasks().parseCreate(json, id);
+        runtime.staging().validate(parsed.spec());
+        runtime.store().create(parsed.entity());
+        wake(new Event("task", id, "created", ""));
+        return id;
+    }
+
+    /** The task as TES JSON in {@code view}. */
+    public JsonObject get(String id, String view) {
+        TesTasks.View v = TesTasks.view(view);
+        TaskEntity t = runtime.store()
+                .find(id, v != TesTasks.View.MINIMAL)
+                .orElseThrow(() -> ErgonException.notFound("task '" + id + "' not found"));
+        return runtime.tesTasks().write(t, v);
+    }
+
+    /** One ListTasks page as TES JSON. */
+    public JsonObject list(
+            String namePrefix,
+            String state,
+            List<String> tagKeys,
+            List<String> tagValues,
+            Integer pageSize,
+            String pageToken,
+            String view) {
+        TesTasks.View v = TesTasks.view(view);
+        int size = pageSize == null ? runtime.settings().defaultPageSize() : pageSize;
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw ErgonException.invalid("page_size", "must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
+        }
+        Optional<TaskState> st = Optional.empty();
+        if (state != null && !state.isEmpty()) {
+            try {
+                st = Optional.of(TaskState.valueOf(state));
+            } catch (IllegalArgumentException e) {
+                throw ErgonException.invalid("state", "'" + state + "' is not a TES state");
+            }
+        }
+        if (tagValues.size() > tagKeys.size()) {
+            throw ErgonException.invalid("tag_value", "has more values than tag_key has keys");
+        }
+        List<TaskQuery.TagFilter> tags = new ArrayList<>();
+        for (int i = 0; i < tagKeys.size(); i++) {
+            String value = i < tagValues.size() ? tagValues.get(i) : "";
+            tags.add(new TaskQuery.TagFilter(tagKeys.get(i), value.isEmpty() ? Optional.empty() : Optional.of(value)));
+        }
+        TaskQuery q = new TaskQuery(
+                Optional.ofNullable(namePrefix).filter(s -> !s.isEmpty()), st, tags, size, decodeToken(pageToken));
+        TaskPage page = runtime.store().list(q, v != TesTasks.View.MINIMAL);
+        JsonArrayBuilder tasks = TesTasks.JSON.createArrayBuilder();
+        for (TaskEntity t : page.tasks()) {
+            tasks.add(runtime.tesTasks().write(t, v));
+        }
+        JsonObjectBuilder out = TesTasks.JSON.createObjectBuilder().add("tasks", tasks);
+        page.nextBeforeSeq().ifPresent(s -> out.add("next_page_token", encodeToken(s)));
+        return out.build();
+    }
+
+    /** Cancels a task (idempotent); 404 for an unknown id. */
+    public void cancel(String id) {
+        switch (runtime.store().requestCancel(id)) {
+            case NOT_FOUND -> throw ErgonException.notFound("task '" + id + "' not found");
+            case CANCELING -> wake(new Event("task", id, "cancel", ""));
+            case CANCELED, UNCHANGED -> {}
+        }
+    }
+
+    private void wake(Event e) {
+        try {
+            runtime.events().publish(e);
+        } catch (RuntimeException ex) {
+            // A wake-up only: the controller's poll picks the change up anyway.
+            LOG.log(Level.DEBUG, "could not publish {0}: {1}", e, ex.toString());
+        }
+    }
+
+    /** Opaque page tokens: the keyset position, base64url. */
+    static String encodeToken(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(ByteBuffer.allocate(9).put((byte) 1).putLong(seq).array());
+    }
+
+    static OptionalLong decodeToken(String token) {
+        if (token == null || token.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            byte[] b = Base64.getUrlDecoder().decode(token);
+            if (b.length == 9 && b[0] == 1) {
+                long seq = ByteBuffer.wrap(b, 1, 8).getLong();
+                if (seq > 0) {
+                    return OptionalLong.of(seq);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw ErgonException.invalid("page_token", "is not a token this server issued");
+    }
+}
