@@ -8,6 +8,7 @@ import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Validates response bodies against the official TES 1.1 OpenAPI document in
@@ -34,6 +35,9 @@ final class TesConformance {
             }
             validator = OpenApiInteractionValidator.createForSpecificationUrl(spec.toUri().toString())
                     .withBasePathOverride("/ga4gh/tes/v1")
+                    // tesServiceInfo is an allOf of service-info's Service and TES fields: merge them,
+                    // or each half rejects the other half's properties
+                    .withResolveCombinators(true)
                     .build();
         }
         return validator;
@@ -52,8 +56,15 @@ final class TesConformance {
                         .withContentType("application/json")
                         .withBody(body)
                         .build());
-        if (report.hasErrors()) {
-            fail("response of " + method + " " + path + " violates the TES 1.1 spec:\n" + report.getMessages() + "\nbody: "
+        List<ValidationReport.Message> errors = report.getMessages().stream()
+                .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                // The spec's view=MINIMAL returns only id and state, yet tesTask marks executors as
+                // required: that one requirement cannot hold for MINIMAL responses.
+                .filter(m -> !(body.contains("\"state\"") && m.getMessage().contains("missing required properties ([\"executors\"])")
+                        && !body.contains("\"executors\"")))
+                .toList();
+        if (!errors.isEmpty()) {
+            fail("response of " + method + " " + path + " violates the TES 1.1 spec:\n" + errors + "\nbody: "
                     + body);
         }
     }

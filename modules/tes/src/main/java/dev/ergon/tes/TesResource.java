@@ -49,25 +49,27 @@ public class TesResource {
                 .add("version", "1.1.0");
         JsonArrayBuilder storage = TesTasks.JSON.createArrayBuilder();
         new TreeSet<>(runtime.filers().schemes()).forEach(s -> storage.add(s + "://"));
-        JsonObjectBuilder ergon = TesTasks.JSON.createObjectBuilder()
-                .add("executor", runtime.backendName())
-                .add("executor_info", TesTasks.JSON.createObjectBuilder(
-                        java.util.Map.<String, Object>copyOf(runtime.backend().info())))
-                .add("role", runtime.settings().role().name().toLowerCase());
-        runtime.backend().unavailableReason().ifPresent(r -> ergon.add("executor_unavailable", r));
+        StringBuilder description = new StringBuilder("Ergon: a GA4GH TES 1.1 execution service on PostgreSQL. Executor backend: '")
+                .append(runtime.backendName())
+                .append("' ")
+                .append(runtime.backend().info())
+                .append("; role: ")
+                .append(runtime.settings().role().name().toLowerCase())
+                .append('.');
+        // The TES schema allows no extension object here, so operational facts go in the description.
+        runtime.backend().unavailableReason().ifPresent(r -> description.append(" WARNING: the executor backend cannot run tasks: ")
+                .append(r));
         JsonObject info = TesTasks.JSON.createObjectBuilder()
                 .add("id", "dev.ergon.tes")
                 .add("name", "Ergon")
                 .add("type", type)
-                .add("description", "Ergon: a GA4GH TES 1.1 execution service on PostgreSQL, running tasks on '"
-                        + runtime.backendName() + "'.")
+                .add("description", description.toString())
                 .add("organization", TesTasks.JSON.createObjectBuilder().add("name", "Ergon").add("url", "https://ergon.dev"))
                 .add("documentationUrl", "https://ergon.dev/docs")
                 .add("environment", runtime.database().isEmbedded() ? "embedded" : "server")
                 .add("version", VERSION)
                 .add("storage", storage)
                 .add("tesResources_backend_parameters", TesTasks.JSON.createArrayBuilder())
-                .add("ergon", ergon)
                 .build();
         return ok(info);
     }
