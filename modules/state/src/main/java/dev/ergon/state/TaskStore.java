@@ -58,6 +58,34 @@ public final class TaskStore {
         });
     }
 
+    /**
+     * Stores several new tasks in one transaction (group commit): all or none. Used by the API to
+     * write concurrent CreateTask requests together, so one commit serves many requests.
+     */
+    public void createAll(List<TaskEntity> tasks) {
+        OffsetDateTime now = now();
+        for (TaskEntity task : tasks) {
+            task.setState(TaskState.QUEUED);
+            task.setUpdatedAt(now);
+            if (task.getCreationTime() == null) {
+                task.setCreationTime(now);
+            }
+        }
+        db.inTransaction(em -> {
+            for (TaskEntity task : tasks) {
+                em.persist(task);
+            }
+            // Executors after all tasks, so EclipseLink's JDBC batching sends each table's rows together.
+            for (TaskEntity task : tasks) {
+                for (ExecutorEntity e : task.getExecutors()) {
+                    e.setTask(task);
+                    em.persist(e);
+                }
+            }
+            return null;
+        });
+    }
+
     /** The task, with its executors when {@code withExecutors}. */
     public Optional<TaskEntity> find(String id, boolean withExecutors) {
         return db.read(em -> {

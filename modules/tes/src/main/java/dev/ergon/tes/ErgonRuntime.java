@@ -46,10 +46,17 @@ public class ErgonRuntime {
     private Filers filers;
     private StagingService staging;
     private TesTasks tesTasks;
+    private TaskWriter taskWriter;
     private volatile boolean started;
 
     /** Starts everything; idempotent. Called by the first bean that needs the runtime. */
-    synchronized void ensureStarted() {
+    void ensureStarted() {
+        if (!started) { // volatile read: no lock on the request path once started
+            start();
+        }
+    }
+
+    private synchronized void start() {
         if (started) {
             return;
         }
@@ -74,6 +81,7 @@ public class ErgonRuntime {
                 "Executor backend ''{0}'' cannot run tasks: {1}. Tasks will end in SYSTEM_ERROR until this is fixed.",
                 backendName, r));
         tesTasks = new TesTasks(settings.maxContentBytes());
+        taskWriter = new TaskWriter(store, events, 2);
         started = true;
     }
 
@@ -172,12 +180,18 @@ public class ErgonRuntime {
         return tesTasks;
     }
 
+    TaskWriter taskWriter() {
+        ensureStarted();
+        return taskWriter;
+    }
+
     @PreDestroy
     synchronized void stop() {
         if (!started) {
             return;
         }
         started = false;
+        closeQuietly(taskWriter);
         closeQuietly(backend);
         closeQuietly(staging);
         closeQuietly(filers);

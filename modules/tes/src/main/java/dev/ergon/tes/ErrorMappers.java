@@ -46,6 +46,11 @@ public final class ErrorMappers {
         @Override
         public Response toResponse(WebApplicationException e) {
             int status = e.getResponse().getStatus();
+            if (e instanceof jakarta.ws.rs.NotFoundException && !e.getResponse().hasEntity()) {
+                // No resource matched: hand the bare 404 back, so the server routes the request on
+                // (health and metrics endpoints live outside JAX-RS).
+                return e.getResponse();
+            }
             String msg = status == 404 ? "not found" : e.getMessage();
             return error(status, msg == null ? "HTTP " + status : msg, null);
         }

@@ -15,6 +15,8 @@ import jakarta.json.JsonObjectBuilder;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -43,11 +45,10 @@ public class TaskService {
     /** Validates and stores a task; returns its id. Nothing is stored when validation fails. */
     public String create(String body) {
         JsonObject json = TesTasks.parseObject(body, "body");
-        String id = UUID.randomUUID().toString();
+        String id = newId();
         TesTasks.Parsed parsed = runtime.tesTasks().parseCreate(json, id);
         runtime.staging().validate(parsed.spec());
-        runtime.store().create(parsed.entity());
-        wake(new Event("task", id, "created", ""));
+        runtime.taskWriter().create(parsed.entity());
         return id;
     }
 
@@ -110,6 +111,27 @@ public class TaskService {
             case CANCELED, UNCHANGED -> {}
         }
     }
+
+    /**
+     * A random (version 4) UUID from a per-thread DRBG: as unguessable as {@link UUID#randomUUID()}
+     * without its process-wide lock on the entropy source.
+     */
+    static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.get().nextBytes(b);
+        b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+        b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        return new UUID(bb.getLong(), bb.getLong()).toString();
+    }
+
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
 
     private void wake(Event e) {
         try {
