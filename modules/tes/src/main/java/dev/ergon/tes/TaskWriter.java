@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class TaskWriter implements AutoCloseable {
     private static final Logger LOG = System.getLogger(TaskWriter.class.getName());
-    private static final int MAX_BATCH = 256;
+    private static final int MAX_BATCH = 64;
 
     private final TaskStore store;
     private final EventBus events;
