@@ -107,36 +107,56 @@ public final class TaskStore {
         });
     }
 
-    /** One page of tasks matching {@code q}, newest first. */
+    /**
+     * One page of tasks matching {@code q}, newest first. Without tag filters the page is read
+     * from the seq index; with them, from the first filter's rows in {@code task_tag}, so a deep
+     * page costs what the first does.
+     */
     public TaskPage list(TaskQuery q, boolean withExecutors) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM task WHERE true");
         List<Object> params = new ArrayList<>();
+        StringBuilder sql;
+        String seq;
+        List<TaskQuery.TagFilter> tags = q.tags();
+        if (tags.isEmpty()) {
+            sql = new StringBuilder("SELECT t.* FROM task t WHERE true");
+            seq = "t.seq";
+        } else {
+            TaskQuery.TagFilter first = tags.get(0);
+            params.add(first.key());
+            sql = new StringBuilder("SELECT t.* FROM task_tag g JOIN task t ON t.id = g.task_id WHERE g.key = ?1");
+            if (first.value().isPresent()) {
+                params.add(first.value().get());
+                sql.append(" AND g.value = ?2");
+            }
+            seq = "g.seq";
+            tags = tags.subList(1, tags.size());
+        }
         q.beforeSeq().ifPresent(s -> {
             params.add(s);
-            sql.append(" AND seq < ?").append(params.size());
+            sql.append(" AND ").append(seq).append(" < ?").append(params.size());
         });
         q.state().ifPresent(s -> {
             params.add(s.name());
-            sql.append(" AND state = ?").append(params.size());
+            sql.append(" AND t.state = ?").append(params.size());
         });
         q.namePrefix().ifPresent(p -> {
             params.add(escapeLike(p) + "%");
-            sql.append(" AND name LIKE ?").append(params.size());
+            sql.append(" AND t.name LIKE ?").append(params.size());
         });
-        for (TaskQuery.TagFilter f : q.tags()) {
+        for (TaskQuery.TagFilter f : tags) {
             params.add(f.key());
             int k = params.size();
             if (f.value().isPresent()) {
                 params.add(f.value().get());
-                sql.append(" AND tags @> jsonb_build_object(?").append(k).append("::text, ?").append(params.size())
+                sql.append(" AND t.tags @> jsonb_build_object(?").append(k).append("::text, ?").append(params.size())
                         .append("::text)");
             } else {
                 // jsonb_exists is the '?' operator, which JDBC would read as a parameter marker
-                sql.append(" AND jsonb_exists(tags, ?").append(k).append("::text)");
+                sql.append(" AND jsonb_exists(t.tags, ?").append(k).append("::text)");
             }
         }
         params.add(q.pageSize() + 1);
-        sql.append(" ORDER BY seq DESC LIMIT ?").append(params.size());
+        sql.append(" ORDER BY ").append(seq).append(" DESC LIMIT ?").append(params.size());
         return db.read(em -> {
             Query query = em.createNativeQuery(sql.toString(), TaskEntity.class);
             for (int i = 0; i < params.size(); i++) {

@@ -133,6 +133,33 @@ class TaskStoreIT {
         assertEquals(List.of(), ids(new TaskQuery(Optional.of("filter%"), Optional.empty(), List.of(), 10, OptionalLong.empty())));
     }
 
+    @Test
+    void tagFilteredPagesAreKeysetToo() {
+        String batch = UUID.randomUUID().toString();
+        Set<String> even = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            TaskEntity t = task("tagpage", "{\"batch\":\"" + batch + "\",\"parity\":\"" + (i % 2 == 0 ? "even" : "odd") + "\"}", 1);
+            store.create(t);
+            if (i % 2 == 0) {
+                even.add(t.getId());
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        OptionalLong before = OptionalLong.empty();
+        List<TaskQuery.TagFilter> filters = List.of(
+                new TaskQuery.TagFilter("batch", Optional.of(batch)), new TaskQuery.TagFilter("parity", Optional.of("even")));
+        do {
+            TaskPage p = store.list(new TaskQuery(Optional.empty(), Optional.empty(), filters, 4, before), false);
+            p.tasks().forEach(t -> assertTrue(seen.add(t.getId())));
+            before = p.nextBeforeSeq();
+        } while (before.isPresent());
+        assertEquals(even, seen);
+        // key-only first filter
+        assertEquals(30, ids(new TaskQuery(Optional.of("tagpage"), Optional.empty(), List.of(
+                new TaskQuery.TagFilter("batch", Optional.of(batch)), new TaskQuery.TagFilter("parity", Optional.empty())), 100,
+                OptionalLong.empty())).size());
+    }
+
     private List<String> ids(TaskQuery q) {
         return store.list(q, false).tasks().stream().map(TaskEntity::getId).toList();
     }
