@@ -9,6 +9,8 @@ import dev.ergon.spi.Filer;
 import dev.ergon.spi.FilerCapability;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,8 +27,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -116,13 +120,7 @@ public final class HttpFiler implements Filer {
         }
         boolean moved = false;
         try {
-            HttpResponse<Path> r = send(t, "GET", null, info -> success(info.statusCode())
-                    ? BodySubscribers.ofFile(tmp)
-                    : BodySubscribers.replacing(null));
-            if (!success(r.statusCode())) {
-                throw statusError(t, "GET", r.statusCode());
-            }
-            long size = Files.size(tmp);
+            long size = fetch(t, tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -143,6 +141,99 @@ public final class HttpFiler implements Filer {
         }
     }
 
+    /**
+     * GETs {@code t} into {@code file}, streaming. A connection that drops mid-body, a timeout, 408,
+     * 429 or 5xx is retried with exponential backoff; after a drop the download resumes with
+     * {@code Range: bytes=N-} (and {@code If-Range} on the ETag) when the server offered ranges,
+     * and starts over when it answers 200 instead of 206.
+     *
+     * @return the bytes written
+     */
+    private long fetch(Target t, Path file) throws IOException {
+        long written = 0;
+        Optional<String> etag = Optional.empty();
+        boolean ranges = false;
+        ErgonException last = null;
+        for (int attempt = 0; attempt <= config.retries(); attempt++) {
+            if (attempt > 0) {
+                backoff(attempt, t);
+            }
+            List<String> headers = new ArrayList<>();
+            boolean resuming = written > 0 && ranges;
+            if (resuming) {
+                headers.addAll(List.of("Range", "bytes=" + written + "-"));
+                etag.ifPresent(e -> headers.addAll(List.of("If-Range", e)));
+            }
+            HttpResponse<InputStream> r;
+            try {
+                r = send(t, "GET", null, info -> success(info.statusCode())
+                        ? BodySubscribers.ofInputStream()
+                        : BodySubscribers.replacing(InputStream.nullInputStream()), headers);
+            } catch (ErgonException e) {
+                if (e.kind() != ErrorKind.BACKEND_UNAVAILABLE) {
+                    throw e;
+                }
+                last = e;
+                continue;
+            }
+            int status = r.statusCode();
+            if (!success(status)) {
+                ErgonException e = statusError(t, "GET", status);
+                if (e.kind() != ErrorKind.BACKEND_UNAVAILABLE) {
+                    throw e;
+                }
+                last = e;
+                continue;
+            }
+            boolean append = resuming && status == 206;
+            if (!append) {
+                written = 0; // a full body: start over
+            }
+            etag = r.headers().firstValue("ETag");
+            ranges = r.headers().firstValue("Accept-Ranges").map(v -> v.contains("bytes")).orElse(false) || etag.isPresent();
+            long expected = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long before = written;
+            try (InputStream in = r.body();
+                    OutputStream out = Files.newOutputStream(file, append
+                            ? new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.APPEND}
+                            : new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING})) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    out.write(buf, 0, n);
+                    written += n;
+                    if (config.maxBytes() > 0 && written > config.maxBytes()) {
+                        throw new ErgonException(ErrorKind.INVALID_INPUT, t.shown() + ": larger than the "
+                                + config.maxBytes() + " bytes allowed (ergon.filer.http.max-bytes)");
+                    }
+                }
+            } catch (IOException e) {
+                last = new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": connection lost after "
+                        + written + " bytes: " + redact(e.toString()), e);
+                LOG.log(Level.DEBUG, () -> "GET " + t.shown() + " dropped (" + e + "); retrying");
+                continue;
+            }
+            if (expected >= 0 && written - before < expected) {
+                last = new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": body ended after "
+                        + (written - before) + " of " + expected + " bytes");
+                continue;
+            }
+            return written;
+        }
+        throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, last.getMessage() + " (gave up after "
+                + (config.retries() + 1) + " attempts)", last);
+    }
+
+    private void backoff(int attempt, Target t) {
+        long ms = config.retryBackoff().toMillis() << Math.min(attempt - 1, 10);
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErgonException(ErrorKind.INTERNAL, t.shown() + ": interrupted while waiting to retry", e);
+        }
+    }
+
     @Override
     public long upload(Path source, URI target) {
         Target t = target(target);
@@ -157,11 +248,31 @@ public final class HttpFiler implements Filer {
         } catch (IOException e) {
             throw new ErgonException(ErrorKind.INTERNAL, "cannot read local file " + source + ": " + e, e);
         }
-        HttpResponse<Void> r = send(t, "PUT", body, BodyHandlers.discarding());
-        if (!success(r.statusCode())) {
-            throw statusError(t, "PUT", r.statusCode());
+        ErgonException last = null;
+        for (int attempt = 0; attempt <= config.retries(); attempt++) {
+            if (attempt > 0) {
+                backoff(attempt, t);
+                try {
+                    body = BodyPublishers.ofFile(source);
+                } catch (FileNotFoundException e) {
+                    throw ErgonException.notFound("local file " + source + " does not exist");
+                }
+            }
+            try {
+                HttpResponse<Void> r = send(t, "PUT", body, BodyHandlers.discarding());
+                if (success(r.statusCode())) {
+                    return size;
+                }
+                last = statusError(t, "PUT", r.statusCode());
+            } catch (ErgonException e) {
+                last = e;
+            }
+            if (last.kind() != ErrorKind.BACKEND_UNAVAILABLE) {
+                throw last;
+            }
         }
-        return size;
+        throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, last.getMessage() + " (gave up after "
+                + (config.retries() + 1) + " attempts)", last);
     }
 
     /** Not supported: an HTTP server has no standard listing. */
@@ -219,10 +330,16 @@ public final class HttpFiler implements Filer {
     }
 
     private <T> HttpResponse<T> send(Target t, String method, BodyPublisher body, BodyHandler<T> handler) {
+        return send(t, method, body, handler, List.of());
+    }
+
+    /** One request; {@code headers} are name, value pairs. IO failures become BACKEND_UNAVAILABLE. */
+    private <T> HttpResponse<T> send(
+            Target t, String method, BodyPublisher body, BodyHandler<T> handler, List<String> headers) {
         try {
             HttpResponse<T> r = t.authorization().isEmpty()
-                    ? client.send(request(t.uri(), method, body, Optional.empty()), handler)
-                    : sendWithCredentials(t, method, body, handler);
+                    ? client.send(request(t.uri(), method, body, Optional.empty(), headers), handler)
+                    : sendWithCredentials(t, method, body, handler, headers);
             LOG.log(Level.DEBUG, () -> method + " " + t.shown() + " -> " + r.statusCode());
             return r;
         } catch (HttpTimeoutException e) {
@@ -241,14 +358,15 @@ public final class HttpFiler implements Filer {
      * Follows redirects by hand so the credentials go to their own origin only, and like {@link
      * HttpClient.Redirect#NORMAL} never from https to http.
      */
-    private <T> HttpResponse<T> sendWithCredentials(Target t, String method, BodyPublisher body, BodyHandler<T> handler)
+    private <T> HttpResponse<T> sendWithCredentials(
+            Target t, String method, BodyPublisher body, BodyHandler<T> handler, List<String> headers)
             throws IOException, InterruptedException {
         URI current = t.uri();
         String m = method;
         BodyPublisher b = body;
         for (int hop = 0; ; hop++) {
             Optional<String> auth = sameOrigin(current, t.uri()) ? t.authorization() : Optional.empty();
-            HttpResponse<T> r = redirectingByHand().send(request(current, m, b, auth), info -> isRedirect(info)
+            HttpResponse<T> r = redirectingByHand().send(request(current, m, b, auth, headers), info -> isRedirect(info)
                     ? BodySubscribers.replacing(null)
                     : handler.apply(info));
             Optional<String> location = r.headers().firstValue("Location");
@@ -270,9 +388,13 @@ public final class HttpFiler implements Filer {
         }
     }
 
-    private HttpRequest request(URI uri, String method, BodyPublisher body, Optional<String> authorization) {
+    private HttpRequest request(
+            URI uri, String method, BodyPublisher body, Optional<String> authorization, List<String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.timeout()).header("User-Agent", USER_AGENT);
         authorization.ifPresent(a -> b.header("Authorization", a));
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            b.header(headers.get(i), headers.get(i + 1));
+        }
         return b.method(method, body == null ? BodyPublishers.noBody() : body).build();
     }
 

@@ -1,6 +1,7 @@
 package dev.ergon.filer.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +32,7 @@ class HttpFilerTest {
     Path tmp;
 
     private final TestHttpServer server = new TestHttpServer();
-    private final HttpFiler filer = new HttpFiler();
+    private final HttpFiler filer = new HttpFiler(new HttpFilerConfig(Duration.ofSeconds(10), Duration.ofMinutes(10), 3, Duration.ofMillis(10), 0));
 
     HttpFilerTest() throws IOException {}
 
@@ -73,6 +74,45 @@ class HttpFilerTest {
         expect(ErrorKind.BACKEND_UNAVAILABLE, () -> filer.upload(file("up.txt", "x"), url("/status/502/x")));
         expect(ErrorKind.BACKEND_UNAVAILABLE, () -> filer.download(url("/status/429/x"), tmp.resolve("x")));
         assertEquals(List.of(Path.of("up.txt")), filesUnder(tmp).stream().map(tmp::relativize).toList());
+    }
+
+    @Test
+    void aDroppedDownloadResumesWithARangeRequest() throws IOException {
+        byte[] data = new byte[3 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(data);
+        server.files.put("/files/big.bin", data);
+        int rangedBefore = server.ranged.get();
+        Path target = tmp.resolve("big.bin");
+        assertEquals(data.length, filer.download(url("/flaky/2/big.bin"), target));
+        assertArrayEquals(data, Files.readAllBytes(target));
+        assertTrue(server.ranged.get() > rangedBefore, "the download should have resumed with Range");
+    }
+
+    @Test
+    void aDownloadThatKeepsDroppingGivesUpNamingTheAttempts() {
+        server.files.put("/files/drops.bin", new byte[100_000]);
+        ErgonException e = expect(ErrorKind.BACKEND_UNAVAILABLE, () -> filer.download(url("/flaky/99/drops.bin"), tmp.resolve("d")));
+        assertTrue(e.getMessage().contains("gave up after 4 attempts"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("d")));
+    }
+
+    @Test
+    void transientErrorsAreRetriedByTheFiler() throws IOException {
+        server.files.put("/files/later.txt", "later".getBytes(UTF_8));
+        assertEquals(5, filer.download(url("/unavailable/2/later.txt"), tmp.resolve("later.txt")));
+        assertEquals("later", Files.readString(tmp.resolve("later.txt")));
+        filer.upload(file("put.txt", "put"), url("/unavailable/2/put.txt"));
+        assertArrayEquals("put".getBytes(UTF_8), server.files.get("/files/put.txt"));
+    }
+
+    @Test
+    void downloadsOverTheSizeLimitAreRefused() {
+        server.files.put("/files/huge.bin", new byte[10_000]);
+        try (HttpFiler limited = new HttpFiler(new HttpFilerConfig(Duration.ofSeconds(5), Duration.ofMinutes(1), 0, Duration.ofMillis(10), 1000))) {
+            ErgonException e = expect(ErrorKind.INVALID_INPUT, () -> limited.download(url("/files/huge.bin"), tmp.resolve("h")));
+            assertTrue(e.getMessage().contains("max-bytes"), e.getMessage());
+            assertFalse(Files.exists(tmp.resolve("h")));
+        }
     }
 
     @Test
@@ -158,7 +198,7 @@ class HttpFilerTest {
 
     @Test
     void aSlowServerTimesOut() {
-        try (HttpFiler impatient = new HttpFiler(new HttpFilerConfig(Duration.ofSeconds(5), Duration.ofMillis(300)))) {
+        try (HttpFiler impatient = new HttpFiler(new HttpFilerConfig(Duration.ofSeconds(5), Duration.ofMillis(300), 0, Duration.ofMillis(10), 0))) {
             ErgonException e = expect(ErrorKind.BACKEND_UNAVAILABLE, () -> impatient.download(url("/slow/x"), tmp.resolve("x")));
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         }

@@ -28,8 +28,13 @@ import java.util.concurrent.Executors;
  *   <li>{@code /status/<code>/…}: answers with that status;
  *   <li>{@code /redirect/…}: 302 to {@code /files/…};
  *   <li>{@code /redirect-to/<port>/…}: 302 to {@code http://127.0.0.1:<port>/…} (another origin);
- *   <li>{@code /slow/…}: answers after 3 s.
+ *   <li>{@code /slow/…}: answers after 3 s;
+ *   <li>{@code /flaky/<n>/…}: serves {@code /files/…}, but the first n GETs of each path send
+ *       half the body and drop the connection; honours {@code Range};
+ *   <li>{@code /unavailable/<n>/…}: the first n requests of each path get 503, then like
+ *       {@code /files/…}.
  * </ul>
+ * {@code /files/…} honours {@code Range: bytes=N-} with 206.
  */
 final class TestHttpServer implements AutoCloseable {
     static final String GOOD_AUTH =
@@ -37,9 +42,12 @@ final class TestHttpServer implements AutoCloseable {
 
     /** Stored objects by raw request path, e.g. {@code /files/a.txt}. */
     final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    /** How many 206 responses were sent. */
+    final java.util.concurrent.atomic.AtomicInteger ranged = new java.util.concurrent.atomic.AtomicInteger();
     /** Every request received. */
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> failures = new ConcurrentHashMap<>();
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
 
@@ -91,6 +99,26 @@ final class TestHttpServer implements AutoCloseable {
                     return;
                 }
                 empty(ex, 200);
+            } else if (path.startsWith("/flaky/") || path.startsWith("/unavailable/")) {
+                String[] parts = path.split("/", 4);
+                int n = Integer.parseInt(parts[2]);
+                String file = "/files/" + parts[3];
+                int seen = failures.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger()).getAndIncrement();
+                if (seen < n && path.startsWith("/unavailable/")) {
+                    empty(ex, 503);
+                } else if (seen < n && ex.getRequestMethod().equals("GET")) {
+                    byte[] b = files.get(file);
+                    ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+                    ex.sendResponseHeaders(200, b.length);
+                    OutputStream out = ex.getResponseBody();
+                    out.write(b, 0, b.length / 2);
+                    out.flush();
+                    // drop the connection mid-body
+                    ex.getHttpContext().getServer();
+                    throw new IOException("dropping the connection on purpose");
+                } else {
+                    serve(ex, file, body);
+                }
             } else if (path.startsWith("/auth/") && !auth.equals(Optional.of(GOOD_AUTH))) {
                 empty(ex, 401);
             } else if (path.startsWith("/files/") || path.startsWith("/auth/")) {
@@ -113,7 +141,22 @@ final class TestHttpServer implements AutoCloseable {
                     empty(ex, 404);
                     return;
                 }
-                ex.getResponseHeaders().set("ETag", "\"" + Integer.toHexString(Arrays.hashCode(b)) + "\"");
+                String etag = "\"" + Integer.toHexString(Arrays.hashCode(b)) + "\"";
+                ex.getResponseHeaders().set("ETag", etag);
+                ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+                String range = ex.getRequestHeaders().getFirst("Range");
+                String ifRange = ex.getRequestHeaders().getFirst("If-Range");
+                if (range != null && range.startsWith("bytes=") && range.endsWith("-") && ex.getRequestMethod().equals("GET")
+                        && (ifRange == null || ifRange.equals(etag))) {
+                    int from = Integer.parseInt(range.substring(6, range.length() - 1));
+                    ranged.incrementAndGet();
+                    ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
+                    ex.sendResponseHeaders(206, b.length - from);
+                    try (OutputStream out = ex.getResponseBody()) {
+                        out.write(b, from, b.length - from);
+                    }
+                    return;
+                }
                 if (ex.getRequestMethod().equals("HEAD")) {
                     ex.getResponseHeaders().set("Content-Length", Integer.toString(b.length));
                     ex.sendResponseHeaders(200, -1);
