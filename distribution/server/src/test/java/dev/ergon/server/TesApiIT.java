@@ -86,6 +86,9 @@ class TesApiIT {
         assertFalse(basic.getJsonArray("inputs").getJsonObject(0).containsKey("content"));
         JsonObject minimal = api().task(id, null);
         assertEquals(Set.of("id", "state"), minimal.keySet());
+        // the scratch area is gone once the task ended; outputs stay
+        assertTrue(Files.isDirectory(Path.of("target/it-data/api/tasks")), "workspaces live elsewhere than expected");
+        assertFalse(Files.exists(Path.of("target/it-data/api/tasks", id)), "workspace of " + id + " was not removed");
     }
 
     @Test
