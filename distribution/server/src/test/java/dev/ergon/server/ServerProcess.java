@@ -26,6 +26,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, String... extraProps) throws IOException {
+        return start(dataDir, "/ga4gh/tes/v1/service-info", extraProps);
+    }
+
+    /** For {@code --role controller}, which serves no TES API: waits for the health endpoint. */
+    static ServerProcess startWithoutApi(Path dataDir, String... extraProps) throws IOException {
+        return start(dataDir, "/health", extraProps);
+    }
+
+    private static ServerProcess start(Path dataDir, String readyPath, String... extraProps) throws IOException {
         String jar = System.getProperty("ergon.server.jar");
         if (jar == null) {
             throw new IllegalStateException("ergon.server.jar is not set (run through Maven failsafe)");
@@ -47,7 +56,7 @@ final class ServerProcess implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new AssertionError("server exited with " + p.exitValue() + "; see " + log);
             }
-            return sp.status("/ga4gh/tes/v1/service-info") == 200;
+            return sp.status(readyPath) == 200;
         });
         return sp;
     }
@@ -94,11 +103,16 @@ final class ServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
