@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * sandboxed process start. Prints a table; asserts nothing.
  *
  * <pre>
- * ./dev bench [--creates 20000] [--clients 32] [--tasks 100000] [--gets 5000] [--starts 200]
- *             [--only create,get,list,start]
+ * ./dev bench [--clients 32] [--tasks 1000000] [--starts 200] [--staging-mib 1024] [--small-files 10000]
+ *             [--only create,get,list,start,staging]
  * </pre>
  */
 public final class Bench {
@@ -57,6 +57,13 @@ public final class Bench {
 
     private void run() throws Exception {
         Path work = Files.createTempDirectory("ergon-bench");
+        if (o.only.contains("staging")) {
+            new StagingBench(work, o.stagingBytes, o.smallFiles, (k, cols) -> row(cols)).run();
+            if (o.only.equals(Set.of("staging"))) {
+                print();
+                return;
+            }
+        }
         System.out.printf("Ergon benchmark (%d cores, %s, Java %s); work folder %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), Runtime.version(), work);
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -470,7 +477,8 @@ public final class Bench {
         }
     }
 
-    record Options(Path jar, int creates, int clients, int tasks, int gets, int starts, Set<String> only) {
+    record Options(Path jar, int creates, int clients, int tasks, int gets, int starts, long stagingBytes, int smallFiles,
+            Set<String> only) {
         static Options parse(String[] args) {
             Path jar = Path.of("distribution/server/target/ergon-server.jar");
             int creates = 20_000;
@@ -478,7 +486,9 @@ public final class Bench {
             int tasks = 100_000;
             int gets = 5_000;
             int starts = 200;
-            Set<String> only = Set.of("create", "get", "list", "start");
+            long stagingBytes = 1L << 30;
+            int smallFiles = 10_000;
+            Set<String> only = Set.of("create", "get", "list", "start", "staging");
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String v = args[i + 1];
                 switch (args[i]) {
@@ -489,13 +499,15 @@ public final class Bench {
                     case "--gets" -> gets = Integer.parseInt(v);
                     case "--starts" -> starts = Integer.parseInt(v);
                     case "--only" -> only = Set.of(v.split(","));
+                    case "--staging-mib" -> stagingBytes = Long.parseLong(v) << 20;
+                    case "--small-files" -> smallFiles = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (!Files.exists(jar)) {
                 throw new IllegalArgumentException(jar + " not found: build first (./dev bench does)");
             }
-            return new Options(jar, creates, clients, tasks, gets, starts, only);
+            return new Options(jar, creates, clients, tasks, gets, starts, stagingBytes, smallFiles, only);
         }
     }
 }

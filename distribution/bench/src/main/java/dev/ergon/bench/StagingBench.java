@@ -1,0 +1,195 @@
+package dev.ergon.bench;
+
+import dev.ergon.spi.FileType;
+import dev.ergon.spi.InputSpec;
+import dev.ergon.spi.OutputSpec;
+import dev.ergon.spi.ProviderConfig;
+import dev.ergon.spi.ProviderContext;
+import dev.ergon.spi.ResourceSpec;
+import dev.ergon.spi.TaskSpec;
+import dev.ergon.staging.Filers;
+import dev.ergon.staging.StagingService;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+/**
+ * Staging throughput: Ergon's transfer engine (the code the server and the Kubernetes
+ * stage-in/stage-out containers run) moving a large file and many small files, beside a raw
+ * {@link Files#copy} of the same bytes in the same run.
+ */
+final class StagingBench {
+    private final Path work;
+    private final long bigBytes;
+    private final int smallFiles;
+    private final BiConsumer<String, String[]> row;
+
+    StagingBench(Path work, long bigBytes, int smallFiles, BiConsumer<String, String[]> row) {
+        this.work = work;
+        this.bigBytes = bigBytes;
+        this.smallFiles = smallFiles;
+        this.row = row;
+    }
+
+    void run() throws IOException {
+        Path src = Files.createDirectories(work.resolve("staging-src"));
+        Path big = src.resolve("big.bin");
+        writeRandom(big, bigBytes);
+        Path small = Files.createDirectories(src.resolve("small"));
+        byte[] four = new byte[4096];
+        Random r = new Random(1);
+        for (int i = 0; i < smallFiles; i++) {
+            r.nextBytes(four);
+            Path f = small.resolve("d" + (i % 100)).resolve("f" + i + ".bin");
+            Files.createDirectories(f.getParent());
+            Files.write(f, four);
+        }
+        try (Filers filers = Filers.load(name -> context(name));
+                StagingService staging = new StagingService(filers)) {
+            // warm-up
+            stageIn(staging, List.of(input(big.toUri().toString(), "/in/big.bin", FileType.FILE)), work.resolve("ws-warm"));
+            delete(work.resolve("ws-warm"));
+
+            // Alternate raw and staged copies three times and keep each one's best, so neither pays
+            // for the other's page-cache or write-back state.
+            long rawBig = Long.MAX_VALUE;
+            long stagedBig = Long.MAX_VALUE;
+            long stagedBigOut = Long.MAX_VALUE;
+            Path out = Files.createDirectories(work.resolve("out"));
+            for (int round = 0; round < 3; round++) {
+                rawBig = Math.min(rawBig, time(() -> Files.copy(big, work.resolve("raw-big.bin"))));
+                delete(work.resolve("raw-big.bin"));
+                stagedBig = Math.min(stagedBig, time(() -> stageIn(staging,
+                        List.of(input(big.toUri().toString(), "/in/big.bin", FileType.FILE)), work.resolve("ws-big"))));
+                stagedBigOut = Math.min(stagedBigOut, time(() -> stageOut(staging, big, work.resolve("ws-big"),
+                        out.resolve("big.bin").toUri().toString())));
+                delete(work.resolve("ws-big"));
+                delete(out.resolve("big.bin"));
+            }
+            row.accept("staging", new String[] {
+                "stage-in, " + mib(bigBytes) + " file (file://), best of 3", mbps(bigBytes, stagedBig),
+                "stage-out " + mbps(bigBytes, stagedBigOut), "raw Files.copy: " + mbps(bigBytes, rawBig),
+                pct(rawBig, stagedBig) + " of raw"});
+
+            long rawSmall = time(() -> copyTree(small, work.resolve("raw-small")));
+            long stagedSmall = time(() -> stageIn(staging,
+                    List.of(input(small.toUri().toString(), "/in/small", FileType.DIRECTORY)), work.resolve("ws-small")));
+            row.accept("staging", new String[] {
+                "stage-in, " + smallFiles + " files of 4 KiB (file://, DIRECTORY)",
+                String.format(Locale.ROOT, "%,.0f files/s", smallFiles / (stagedSmall / 1e9)), "",
+                String.format(Locale.ROOT, "raw Files.copy: %,.0f files/s", smallFiles / (rawSmall / 1e9)),
+                pct(rawSmall, stagedSmall) + " of raw"});
+        }
+        delete(work.resolve("ws-small"));
+        delete(work.resolve("raw-small"));
+        delete(work.resolve("out"));
+        delete(src);
+    }
+
+    private ProviderContext context(String name) {
+        return new ProviderContext() {
+            @Override
+            public ProviderConfig config() {
+                return ProviderConfig.of("ergon.filer." + name + ".", Map.of());
+            }
+
+            @Override
+            public Path dataDir() {
+                return work;
+            }
+        };
+    }
+
+    private static InputSpec input(String url, String path, FileType type) {
+        return new InputSpec(Optional.empty(), Optional.of(url), path, type, Optional.empty(), false);
+    }
+
+    private static void stageIn(StagingService s, List<InputSpec> inputs, Path ws) {
+        s.stageIn(spec(inputs, List.of()), ws);
+    }
+
+    private static void stageOut(StagingService s, Path file, Path ws, String url) {
+        s.stageOut(spec(List.of(), List.of(new OutputSpec(Optional.empty(), url, "/in/big.bin", Optional.empty(), FileType.FILE))), ws);
+    }
+
+    private static TaskSpec spec(List<InputSpec> inputs, List<OutputSpec> outputs) {
+        return new TaskSpec("bench", Optional.empty(),
+                List.of(new dev.ergon.spi.ExecutorSpec("x", List.of("true"), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Map.of(), false)),
+                inputs, outputs, List.of(), ResourceSpec.none(), Map.of(), Optional.empty());
+    }
+
+    interface IoRun {
+        void run() throws IOException;
+    }
+
+    /**
+     * Times {@code r} after flushing dirty pages ({@code sync}), so no measurement pays for the
+     * write-back of the one before it.
+     */
+    private static long time(IoRun r) throws IOException {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long t = System.nanoTime();
+        r.run();
+        return System.nanoTime() - t;
+    }
+
+    private static void writeRandom(Path p, long bytes) throws IOException {
+        byte[] buf = new byte[1 << 20];
+        new Random(42).nextBytes(buf);
+        try (OutputStream out = Files.newOutputStream(p)) {
+            for (long done = 0; done < bytes; done += buf.length) {
+                buf[0]++;
+                out.write(buf, 0, (int) Math.min(buf.length, bytes - done));
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(from)) {
+            s.filter(Files::isRegularFile).forEach(files::add);
+        }
+        for (Path f : files) {
+            Path t = to.resolve(from.relativize(f));
+            Files.createDirectories(t.getParent());
+            Files.copy(f, t);
+        }
+    }
+
+    static void delete(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+
+    private static String mib(long b) {
+        return String.format(Locale.ROOT, "%,d MiB", b >> 20);
+    }
+
+    private static String mbps(long bytes, long nanos) {
+        return String.format(Locale.ROOT, "%,.0f MB/s", bytes / 1e6 / (nanos / 1e9));
+    }
+
+    private static String pct(long rawNanos, long nanos) {
+        return String.format(Locale.ROOT, "%.0f%%", 100.0 * rawNanos / nanos);
+    }
+}
