@@ -53,7 +53,7 @@ final class StagingBench {
             Files.createDirectories(f.getParent());
             Files.write(f, four);
         }
-        try (Filers filers = Filers.load(name -> context(name));
+        try (Filers filers = Filers.load(name -> context(name, Map.of()));
                 StagingService staging = new StagingService(filers)) {
             // warm-up
             stageIn(staging, List.of(input(big.toUri().toString(), "/in/big.bin", FileType.FILE)), work.resolve("ws-warm"));
@@ -92,14 +92,126 @@ final class StagingBench {
         delete(work.resolve("ws-small"));
         delete(work.resolve("raw-small"));
         delete(work.resolve("out"));
+        s3(big, small);
         delete(src);
     }
 
-    private ProviderContext context(String name) {
+    /** The same transfers through S3 (S3Proxy on a local filesystem store) and the jclouds filer. */
+    private void s3(Path big, Path small) throws IOException {
+        Path store = Files.createDirectories(work.resolve("s3-store"));
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("jclouds.filesystem.basedir", store.toString());
+        try (org.jclouds.blobstore.BlobStoreContext backend = org.jclouds.ContextBuilder.newBuilder("filesystem")
+                .overrides(p)
+                .buildView(org.jclouds.blobstore.BlobStoreContext.class)) {
+            org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder()
+                    .blobStore(backend.getBlobStore())
+                    .endpoint(java.net.URI.create("http://127.0.0.1:0"))
+                    .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, "bench", "bench-secret")
+                    .build();
+            try {
+                proxy.start();
+            } catch (Exception e) {
+                throw new IOException("cannot start S3Proxy", e);
+            }
+            try {
+                backend.getBlobStore().createContainerInLocation(null, "bench");
+                Map<String, String> s3 = Map.of(
+                        "s3.endpoint", "http://127.0.0.1:" + proxy.getPort(), "s3.identity", "bench", "s3.credential", "bench-secret");
+                // Baseline: the same S3 server through a bare jclouds S3 client, no Ergon around it.
+                java.util.Properties cp = new java.util.Properties();
+                cp.setProperty("jclouds.s3.virtual-host-buckets", "false");
+                org.jclouds.blobstore.BlobStoreContext client = org.jclouds.ContextBuilder.newBuilder("s3")
+                        .endpoint("http://127.0.0.1:" + proxy.getPort())
+                        .credentials("bench", "bench-secret")
+                        .overrides(cp)
+                        .buildView(org.jclouds.blobstore.BlobStoreContext.class);
+                org.jclouds.blobstore.BlobStore raw = client.getBlobStore();
+                long rawPut = Long.MAX_VALUE;
+                long rawGet = Long.MAX_VALUE;
+                for (int round = 0; round < 2; round++) {
+                    rawPut = Math.min(rawPut, time(() -> raw.putBlob("bench", raw.blobBuilder("raw-big.bin")
+                            .payload(big.toFile()).contentLength(Files.size(big)).build(),
+                            org.jclouds.blobstore.options.PutOptions.Builder.multipart())));
+                    rawGet = Math.min(rawGet, time(() -> {
+                        try (java.io.InputStream in = raw.getBlob("bench", "raw-big.bin").getPayload().openStream()) {
+                            Files.copy(in, work.resolve("raw-get.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }));
+                    delete(work.resolve("raw-get.bin"));
+                }
+                List<Path> smallList = new ArrayList<>();
+                try (Stream<Path> st = Files.walk(small)) {
+                    st.filter(Files::isRegularFile).forEach(smallList::add);
+                }
+                long rawSmallPut = time(() -> {
+                    for (Path f : smallList) {
+                        raw.putBlob("bench", raw.blobBuilder("raw-small/" + small.relativize(f)).payload(f.toFile()).build());
+                    }
+                });
+                long rawSmallGet = time(() -> {
+                    for (Path f : smallList) {
+                        try (java.io.InputStream in = raw.getBlob("bench", "raw-small/" + small.relativize(f)).getPayload().openStream()) {
+                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                        }
+                    }
+                });
+                client.close();
+                try (Filers filers = Filers.load(name -> context(name, name.equals("jclouds") ? s3 : Map.of()));
+                        StagingService staging = new StagingService(filers)) {
+                    long rawBig = Long.MAX_VALUE;
+                    long up = Long.MAX_VALUE;
+                    long down = Long.MAX_VALUE;
+                    Path ws = work.resolve("ws-s3");
+                    for (int round = 0; round < 2; round++) {
+                        rawBig = Math.min(rawBig, time(() -> Files.copy(big, work.resolve("raw-big.bin"))));
+                        delete(work.resolve("raw-big.bin"));
+                        Files.createDirectories(ws.resolve("in"));
+                        Files.copy(big, ws.resolve("in/big.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        up = Math.min(up, time(() -> stageOut(staging, big, ws, "s3://bench/big.bin")));
+                        delete(ws);
+                        down = Math.min(down, time(() -> stageIn(staging,
+                                List.of(input("s3://bench/big.bin", "/in/big.bin", FileType.FILE)), ws)));
+                        delete(ws);
+                    }
+                    row.accept("staging", new String[] {
+                        "S3 (S3Proxy, local disk), " + mib(bigBytes) + " file, best of 2",
+                        "stage-in " + mbps(bigBytes, down), "stage-out " + mbps(bigBytes, up),
+                        "bare jclouds client: get " + mbps(bigBytes, rawGet) + ", put " + mbps(bigBytes, rawPut)
+                                + "; local Files.copy " + mbps(bigBytes, rawBig),
+                        pct(rawGet, down) + " / " + pct(rawPut, up) + " of the bare client"});
+                    Path smallWs = work.resolve("ws-s3-small");
+                    copyTree(small, smallWs.resolve("in/small"));
+                    long smallUp = time(() -> staging.stageOut(spec(List.of(), List.of(new OutputSpec(Optional.empty(),
+                            "s3://bench/small", "/in/small", Optional.empty(), FileType.DIRECTORY))), smallWs));
+                    delete(smallWs);
+                    long smallDown = time(() -> stageIn(staging,
+                            List.of(input("s3://bench/small", "/in/small", FileType.DIRECTORY)), smallWs));
+                    delete(smallWs);
+                    row.accept("staging", new String[] {
+                        "S3 (S3Proxy), " + smallFiles + " files of 4 KiB (DIRECTORY)",
+                        String.format(Locale.ROOT, "stage-in %,.0f files/s", smallFiles / (smallDown / 1e9)),
+                        String.format(Locale.ROOT, "stage-out %,.0f files/s", smallFiles / (smallUp / 1e9)),
+                        String.format(Locale.ROOT, "bare jclouds client, one by one: get %,.0f files/s, put %,.0f files/s",
+                                smallFiles / (rawSmallGet / 1e9), smallFiles / (rawSmallPut / 1e9)),
+                        pct(rawSmallGet, smallDown) + " / " + pct(rawSmallPut, smallUp) + " of the bare client"});
+                }
+            } finally {
+                try {
+                    proxy.stop();
+                } catch (Exception ignored) {
+                    // the harness is ending
+                }
+            }
+        }
+        delete(store);
+    }
+
+    private ProviderContext context(String name, Map<String, String> settings) {
         return new ProviderContext() {
             @Override
             public ProviderConfig config() {
-                return ProviderConfig.of("ergon.filer." + name + ".", Map.of());
+                return ProviderConfig.of("ergon.filer." + name + ".", settings);
             }
 
             @Override
@@ -118,6 +230,7 @@ final class StagingBench {
     }
 
     private static void stageOut(StagingService s, Path file, Path ws, String url) {
+        // file is the source the workspace copy came from; the output is read from the workspace
         s.stageOut(spec(List.of(), List.of(new OutputSpec(Optional.empty(), url, "/in/big.bin", Optional.empty(), FileType.FILE))), ws);
     }
 
