@@ -26,8 +26,16 @@ public final class ErgonMain {
             switch (a) {
                 case "--role" -> {
                     String role = value == null ? "" : value.toLowerCase(Locale.ROOT);
+                    if (role.equals("stage-in") || role.equals("stage-out")) {
+                        // The filer role of a Kubernetes task Pod: stage, then exit; no server.
+                        String spec = System.getenv("ERGON_STAGING_SPEC");
+                        if (spec == null) {
+                            usage(System.err, "--role " + role + " needs the environment variable ERGON_STAGING_SPEC");
+                        }
+                        System.exit(dev.ergon.tes.FilerRole.run(role, spec, System.out, System.err));
+                    }
                     if (!role.equals("api") && !role.equals("controller") && !role.equals("all")) {
-                        usage(System.err, "--role: '" + value + "' is not one of api, controller, all");
+                        usage(System.err, "--role: '" + value + "' is not one of api, controller, all, stage-in, stage-out");
                     }
                     System.setProperty("ergon.role", role);
                 }
@@ -54,6 +62,7 @@ public final class ErgonMain {
             out.println("error: " + error);
         }
         out.println("usage: java -jar ergon-server.jar [--role api|controller|all] [--port N] [--data-dir DIR]");
+        out.println("       java -jar ergon-server.jar --role stage-in|stage-out   (with ERGON_STAGING_SPEC; see executor-kubernetes)");
         out.println("  Any config key can be set with -Dkey=value or an environment variable (see README.md).");
         System.exit(error == null ? 0 : 2);
     }
