@@ -5,7 +5,8 @@ module dev.ergon.testkit {
 
     exports dev.ergon.testkit;
 
-    opens dev.ergon.testkit to org.junit.platform.commons;
+    opens dev.ergon.testkit to
+            org.junit.platform.commons;
 
     uses dev.ergon.spi.ExecutorBackendProvider;
     uses dev.ergon.spi.FilerProvider;

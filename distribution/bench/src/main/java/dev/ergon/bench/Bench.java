@@ -44,7 +44,8 @@ public final class Bench {
             + "\"executors\":[{\"image\":\"debian:bookworm\",\"command\":[\"sh\",\"-c\",\"cat /data/in.txt\"]}]}";
 
     private final Options o;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String[]> rows = new ArrayList<>();
 
     private Bench(Options o) {
@@ -64,7 +65,8 @@ public final class Bench {
                 return;
             }
         }
-        System.out.printf("Ergon benchmark (%d cores, %s, Java %s); work folder %s%n",
+        System.out.printf(
+                "Ergon benchmark (%d cores, %s, Java %s); work folder %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), Runtime.version(), work);
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(work.resolve("pg"))
@@ -133,7 +135,8 @@ public final class Bench {
             double secs = (System.nanoTime() - t0) / 1e9;
             apiRate = n / secs;
             latency = "p50 " + ms(pct(lat, 50)) + " / p99 " + ms(pct(lat, 99));
-            label = "CreateTask (Java client: install wrk for a fair number; " + n + " tasks, " + o.clients + " clients)";
+            label = "CreateTask (Java client: install wrk for a fair number; " + n + " tasks, " + o.clients
+                    + " clients)";
         }
 
         // Baseline: the same rows (task + executor, one transaction each) by raw JDBC, same concurrency.
@@ -151,8 +154,9 @@ public final class Bench {
             }
             long a = System.nanoTime();
             String id = UUID.randomUUID().toString();
-            try (PreparedStatement t = c.prepareStatement("INSERT INTO task (id, name, state, creation_time, updated_at, inputs, tags)"
-                            + " VALUES (?, ?, 'QUEUED', now(), now(), ?, ?)");
+            try (PreparedStatement t = c.prepareStatement(
+                            "INSERT INTO task (id, name, state, creation_time, updated_at, inputs, tags)"
+                                    + " VALUES (?, ?, 'QUEUED', now(), now(), ?, ?)");
                     PreparedStatement e = c.prepareStatement(
                             "INSERT INTO task_executor (task_id, idx, image, command, env) VALUES (?, 0, ?, ?, '{}')")) {
                 t.setString(1, id);
@@ -173,7 +177,10 @@ public final class Bench {
             c.close();
         }
         double jdbcRate = n / jsecs;
-        row(label, fmt(apiRate) + " tasks/s", latency,
+        row(
+                label,
+                fmt(apiRate) + " tasks/s",
+                latency,
                 "raw JDBC insert: " + fmt(jdbcRate) + " rows/s, p99 " + ms(pct(jlat, 99)),
                 String.format(Locale.ROOT, "%.0f%% of raw", 100 * apiRate / jdbcRate));
     }
@@ -182,7 +189,8 @@ public final class Bench {
 
     /** Stores {@code n} tasks directly (generate_series), so large counts load in seconds. */
     private void seed(String url, int n) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT count(*) FROM task WHERE id LIKE 'seed-%'");
             rs.next();
             long have = rs.getLong(1);
@@ -190,12 +198,14 @@ public final class Bench {
                 return;
             }
             long t0 = System.nanoTime();
-            st.execute("INSERT INTO task (id, name, state, creation_time, updated_at, inputs, tags) SELECT 'seed-' || g,"
-                    + " 'seed-' || g, (ARRAY['COMPLETE','QUEUED','EXECUTOR_ERROR'])[1 + g % 3], now(), now(),"
-                    + " '[{\"path\":\"/data/in.txt\",\"content\":\"hello\",\"type\":\"FILE\"}]', jsonb_build_object('shard', (g % 10)::text)"
-                    + " FROM generate_series(" + (have + 1) + ", " + n + ") g");
-            st.execute("INSERT INTO task_executor (task_id, idx, image, command, exit_code, stdout_tail) SELECT id, 0, 'debian',"
-                    + " '[\"true\"]', 0, 'ok' FROM task WHERE id LIKE 'seed-%' ON CONFLICT DO NOTHING");
+            st.execute(
+                    "INSERT INTO task (id, name, state, creation_time, updated_at, inputs, tags) SELECT 'seed-' || g,"
+                            + " 'seed-' || g, (ARRAY['COMPLETE','QUEUED','EXECUTOR_ERROR'])[1 + g % 3], now(), now(),"
+                            + " '[{\"path\":\"/data/in.txt\",\"content\":\"hello\",\"type\":\"FILE\"}]', jsonb_build_object('shard', (g % 10)::text)"
+                            + " FROM generate_series(" + (have + 1) + ", " + n + ") g");
+            st.execute(
+                    "INSERT INTO task_executor (task_id, idx, image, command, exit_code, stdout_tail) SELECT id, 0, 'debian',"
+                            + " '[\"true\"]', 0, 'ok' FROM task WHERE id LIKE 'seed-%' ON CONFLICT DO NOTHING");
             // A steady-state database: without this, autovacuum's first pass over the fresh rows runs
             // during the measurements.
             st.execute("VACUUM (ANALYZE) task");
@@ -208,7 +218,10 @@ public final class Bench {
         int n = o.gets;
         int max = o.tasks;
         for (int i = 0; i < 500; i++) {
-            get(s, "/ga4gh/tes/v1/tasks/seed-" + (1 + ThreadLocalRandom.current().nextInt(max)) + "?view=BASIC");
+            get(
+                    s,
+                    "/ga4gh/tes/v1/tasks/seed-"
+                            + (1 + ThreadLocalRandom.current().nextInt(max)) + "?view=BASIC");
         }
         long[] lat = new long[n];
         String how = n + " sequential gets";
@@ -230,7 +243,8 @@ public final class Bench {
         long[] jlat = new long[n];
         try (Connection c = DriverManager.getConnection(url);
                 PreparedStatement t = c.prepareStatement("SELECT * FROM task WHERE id = ?");
-                PreparedStatement e = c.prepareStatement("SELECT * FROM task_executor WHERE task_id = ? ORDER BY idx")) {
+                PreparedStatement e =
+                        c.prepareStatement("SELECT * FROM task_executor WHERE task_id = ? ORDER BY idx")) {
             for (int i = 0; i < n; i++) {
                 String id = "seed-" + (1 + ThreadLocalRandom.current().nextInt(max));
                 long a = System.nanoTime();
@@ -247,8 +261,12 @@ public final class Bench {
                 jlat[i] = System.nanoTime() - a;
             }
         }
-        row("GetTask BASIC (" + o.tasks + " stored; " + how + ")", "p50 " + ms(pct(lat, 50)), "p99 " + ms(pct(lat, 99)),
-                "raw JDBC select: p50 " + ms(pct(jlat, 50)) + " / p99 " + ms(pct(jlat, 99)), "");
+        row(
+                "GetTask BASIC (" + o.tasks + " stored; " + how + ")",
+                "p50 " + ms(pct(lat, 50)),
+                "p99 " + ms(pct(lat, 99)),
+                "raw JDBC select: p50 " + ms(pct(jlat, 50)) + " / p99 " + ms(pct(jlat, 99)),
+                "");
     }
 
     private void listTasks(Server s) throws Exception {
@@ -265,16 +283,24 @@ public final class Bench {
             token = m.find() ? m.group(1) : null;
         } while (token != null);
         int k = Math.min(20, times.size() / 2);
-        long[] first = times.subList(1, k + 1).stream().mapToLong(Long::longValue).toArray(); // skip the cold one
-        long[] deep = times.subList(times.size() - k, times.size()).stream().mapToLong(Long::longValue).toArray();
+        long[] first =
+                times.subList(1, k + 1).stream().mapToLong(Long::longValue).toArray(); // skip the cold one
+        long[] deep = times.subList(times.size() - k, times.size()).stream()
+                .mapToLong(Long::longValue)
+                .toArray();
         double ratio = (double) pct(deep, 50) / pct(first, 50);
-        row("ListTasks MINIMAL page of 256 (" + times.size() + " pages)", "first pages p50 " + ms(pct(first, 50)),
-                "deepest pages p50 " + ms(pct(deep, 50)), "deep/first = " + String.format(Locale.ROOT, "%.2f", ratio), "");
+        row(
+                "ListTasks MINIMAL page of 256 (" + times.size() + " pages)",
+                "first pages p50 " + ms(pct(first, 50)),
+                "deepest pages p50 " + ms(pct(deep, 50)),
+                "deep/first = " + String.format(Locale.ROOT, "%.2f", ratio),
+                "");
         // A filtered deep walk with BASIC view (executors loaded) over one tag value.
         token = null;
         times.clear();
         do {
-            String q = "/ga4gh/tes/v1/tasks?page_size=256&view=BASIC&tag_key=shard&tag_value=3" + (token == null ? "" : "&page_token=" + token);
+            String q = "/ga4gh/tes/v1/tasks?page_size=256&view=BASIC&tag_key=shard&tag_value=3"
+                    + (token == null ? "" : "&page_token=" + token);
             long a = System.nanoTime();
             String body = get(s, q);
             times.add(System.nanoTime() - a);
@@ -284,10 +310,15 @@ public final class Bench {
         k = Math.min(20, times.size() / 2);
         if (k > 0) {
             first = times.subList(1, k + 1).stream().mapToLong(Long::longValue).toArray();
-            deep = times.subList(times.size() - k, times.size()).stream().mapToLong(Long::longValue).toArray();
-            row("ListTasks BASIC tag filter (" + times.size() + " pages)", "first pages p50 " + ms(pct(first, 50)),
+            deep = times.subList(times.size() - k, times.size()).stream()
+                    .mapToLong(Long::longValue)
+                    .toArray();
+            row(
+                    "ListTasks BASIC tag filter (" + times.size() + " pages)",
+                    "first pages p50 " + ms(pct(first, 50)),
                     "deepest pages p50 " + ms(pct(deep, 50)),
-                    "deep/first = " + String.format(Locale.ROOT, "%.2f", (double) pct(deep, 50) / pct(first, 50)), "");
+                    "deep/first = " + String.format(Locale.ROOT, "%.2f", (double) pct(deep, 50) / pct(first, 50)),
+                    "");
         }
     }
 
@@ -316,23 +347,46 @@ public final class Bench {
                 throw new IllegalStateException("task did not run: " + t);
             }
             if (i >= 0) {
-                lat[i] = Duration.between(OffsetDateTime.parse(c.group(1)), OffsetDateTime.parse(st.group(1))).toNanos();
+                lat[i] = Duration.between(OffsetDateTime.parse(c.group(1)), OffsetDateTime.parse(st.group(1)))
+                        .toNanos();
             }
         }
         // Baseline: starting the same sandbox directly, with nothing else around it.
         long[] raw = new long[Math.min(n, 100)];
         for (int i = 0; i < raw.length; i++) {
             long a = System.nanoTime();
-            Process p = new ProcessBuilder("bwrap", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink",
-                            "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev",
-                            "--unshare-pid", "--die-with-parent", "true")
+            Process p = new ProcessBuilder(
+                            "bwrap",
+                            "--ro-bind",
+                            "/usr",
+                            "/usr",
+                            "--symlink",
+                            "usr/bin",
+                            "/bin",
+                            "--symlink",
+                            "usr/lib",
+                            "/lib",
+                            "--symlink",
+                            "usr/lib64",
+                            "/lib64",
+                            "--proc",
+                            "/proc",
+                            "--dev",
+                            "/dev",
+                            "--unshare-pid",
+                            "--die-with-parent",
+                            "true")
                     .inheritIO()
                     .start();
             p.waitFor();
             raw[i] = System.nanoTime() - a;
         }
-        row("submit → executor started (" + n + " tasks, local)", "p50 " + ms(pct(lat, 50)), "p99 " + ms(pct(lat, 99)),
-                "bare bwrap start+exit: p50 " + ms(pct(raw, 50)), "");
+        row(
+                "submit → executor started (" + n + " tasks, local)",
+                "p50 " + ms(pct(lat, 50)),
+                "p99 " + ms(pct(lat, 99)),
+                "bare bwrap start+exit: p50 " + ms(pct(raw, 50)),
+                "");
     }
 
     // ---- plumbing --------------------------------------------------------------------------
@@ -366,7 +420,8 @@ public final class Bench {
     }
 
     private String post(Server s, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.uri(path))
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(s.uri(path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -380,12 +435,20 @@ public final class Bench {
     private String get(Server s, String path) throws IOException, InterruptedException {
         HttpResponse<String> r;
         try {
-            r = http.send(HttpRequest.newBuilder(s.uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+            r = http.send(
+                    HttpRequest.newBuilder(s.uri(path))
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (java.net.http.HttpTimeoutException e) {
             // Seen once: a kept-alive connection that never answered. Say so and retry on a new request.
             System.out.println("  (GET " + path + " timed out after 30 s; retrying)");
-            r = http.send(HttpRequest.newBuilder(s.uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+            r = http.send(
+                    HttpRequest.newBuilder(s.uri(path))
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         }
         if (r.statusCode() != 200) {
@@ -431,15 +494,24 @@ public final class Bench {
                 port = s.getLocalPort();
             }
             Files.createDirectories(dataDir);
-            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-Dergon.db.url=" + dbUrl, "-Dergon.db.pool-size=24"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-Dergon.db.url=" + dbUrl,
+                    "-Dergon.db.pool-size=24"));
             // extra JVM options for the server, e.g. -Dbench.server.jvm="-XX:StartFlightRecording=filename=s.jfr"
             String extra = System.getProperty("bench.server.jvm", "").trim();
             if (!extra.isEmpty()) {
                 cmd.addAll(List.of(extra.split("\\s+")));
             }
-            cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
-                    "--role", role));
+            cmd.addAll(List.of(
+                    "-jar",
+                    jar.toString(),
+                    "--port",
+                    Integer.toString(port),
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--role",
+                    role));
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(dataDir.resolve("server.log").toFile())
@@ -452,8 +524,12 @@ public final class Bench {
                     throw new IllegalStateException("server exited; see " + dataDir.resolve("server.log"));
                 }
                 try {
-                    if (c.send(HttpRequest.newBuilder(s.uri("/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
-                                    .statusCode() == 200) {
+                    if (c.send(
+                                            HttpRequest.newBuilder(s.uri("/health/ready"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200) {
                         return s;
                     }
                 } catch (IOException e) {
@@ -477,7 +553,15 @@ public final class Bench {
         }
     }
 
-    record Options(Path jar, int creates, int clients, int tasks, int gets, int starts, long stagingBytes, int smallFiles,
+    record Options(
+            Path jar,
+            int creates,
+            int clients,
+            int tasks,
+            int gets,
+            int starts,
+            long stagingBytes,
+            int smallFiles,
             Set<String> only) {
         static Options parse(String[] args) {
             Path jar = Path.of("distribution/server/target/ergon-server.jar");

@@ -56,7 +56,10 @@ final class StagingBench {
         try (Filers filers = Filers.load(name -> context(name, Map.of()));
                 StagingService staging = new StagingService(filers)) {
             // warm-up
-            stageIn(staging, List.of(input(big.toUri().toString(), "/in/big.bin", FileType.FILE)), work.resolve("ws-warm"));
+            stageIn(
+                    staging,
+                    List.of(input(big.toUri().toString(), "/in/big.bin", FileType.FILE)),
+                    work.resolve("ws-warm"));
             delete(work.resolve("ws-warm"));
 
             // Alternate raw and staged copies three times and keep each one's best, so neither pays
@@ -68,26 +71,42 @@ final class StagingBench {
             for (int round = 0; round < 3; round++) {
                 rawBig = Math.min(rawBig, time(() -> Files.copy(big, work.resolve("raw-big.bin"))));
                 delete(work.resolve("raw-big.bin"));
-                stagedBig = Math.min(stagedBig, time(() -> stageIn(staging,
-                        List.of(input(big.toUri().toString(), "/in/big.bin", FileType.FILE)), work.resolve("ws-big"))));
-                stagedBigOut = Math.min(stagedBigOut, time(() -> stageOut(staging, big, work.resolve("ws-big"),
-                        out.resolve("big.bin").toUri().toString())));
+                stagedBig = Math.min(
+                        stagedBig,
+                        time(() -> stageIn(
+                                staging,
+                                List.of(input(big.toUri().toString(), "/in/big.bin", FileType.FILE)),
+                                work.resolve("ws-big"))));
+                stagedBigOut = Math.min(
+                        stagedBigOut,
+                        time(() -> stageOut(
+                                staging,
+                                big,
+                                work.resolve("ws-big"),
+                                out.resolve("big.bin").toUri().toString())));
                 delete(work.resolve("ws-big"));
                 delete(out.resolve("big.bin"));
             }
             row.accept("staging", new String[] {
-                "stage-in, " + mib(bigBytes) + " file (file://), best of 3", mbps(bigBytes, stagedBig),
-                "stage-out " + mbps(bigBytes, stagedBigOut), "raw Files.copy: " + mbps(bigBytes, rawBig),
-                pct(rawBig, stagedBig) + " of raw"});
+                "stage-in, " + mib(bigBytes) + " file (file://), best of 3",
+                mbps(bigBytes, stagedBig),
+                "stage-out " + mbps(bigBytes, stagedBigOut),
+                "raw Files.copy: " + mbps(bigBytes, rawBig),
+                pct(rawBig, stagedBig) + " of raw"
+            });
 
             long rawSmall = time(() -> copyTree(small, work.resolve("raw-small")));
-            long stagedSmall = time(() -> stageIn(staging,
-                    List.of(input(small.toUri().toString(), "/in/small", FileType.DIRECTORY)), work.resolve("ws-small")));
+            long stagedSmall = time(() -> stageIn(
+                    staging,
+                    List.of(input(small.toUri().toString(), "/in/small", FileType.DIRECTORY)),
+                    work.resolve("ws-small")));
             row.accept("staging", new String[] {
                 "stage-in, " + smallFiles + " files of 4 KiB (file://, DIRECTORY)",
-                String.format(Locale.ROOT, "%,.0f files/s", smallFiles / (stagedSmall / 1e9)), "",
+                String.format(Locale.ROOT, "%,.0f files/s", smallFiles / (stagedSmall / 1e9)),
+                "",
                 String.format(Locale.ROOT, "raw Files.copy: %,.0f files/s", smallFiles / (rawSmall / 1e9)),
-                pct(rawSmall, stagedSmall) + " of raw"});
+                pct(rawSmall, stagedSmall) + " of raw"
+            });
         }
         delete(work.resolve("ws-small"));
         delete(work.resolve("raw-small"));
@@ -117,7 +136,12 @@ final class StagingBench {
             try {
                 backend.getBlobStore().createContainerInLocation(null, "bench");
                 Map<String, String> s3 = Map.of(
-                        "s3.endpoint", "http://127.0.0.1:" + proxy.getPort(), "s3.identity", "bench", "s3.credential", "bench-secret");
+                        "s3.endpoint",
+                        "http://127.0.0.1:" + proxy.getPort(),
+                        "s3.identity",
+                        "bench",
+                        "s3.credential",
+                        "bench-secret");
                 // Baseline: the same S3 server through a bare jclouds S3 client, no Ergon around it.
                 java.util.Properties cp = new java.util.Properties();
                 cp.setProperty("jclouds.s3.virtual-host-buckets", "false");
@@ -130,12 +154,20 @@ final class StagingBench {
                 long rawPut = Long.MAX_VALUE;
                 long rawGet = Long.MAX_VALUE;
                 for (int round = 0; round < 2; round++) {
-                    rawPut = Math.min(rawPut, time(() -> raw.putBlob("bench", raw.blobBuilder("raw-big.bin")
-                            .payload(big.toFile()).contentLength(Files.size(big)).build(),
-                            org.jclouds.blobstore.options.PutOptions.Builder.multipart())));
+                    rawPut = Math.min(
+                            rawPut,
+                            time(() -> raw.putBlob(
+                                    "bench",
+                                    raw.blobBuilder("raw-big.bin")
+                                            .payload(big.toFile())
+                                            .contentLength(Files.size(big))
+                                            .build(),
+                                    org.jclouds.blobstore.options.PutOptions.Builder.multipart())));
                     rawGet = Math.min(rawGet, time(() -> {
-                        try (java.io.InputStream in = raw.getBlob("bench", "raw-big.bin").getPayload().openStream()) {
-                            Files.copy(in, work.resolve("raw-get.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        try (java.io.InputStream in =
+                                raw.getBlob("bench", "raw-big.bin").getPayload().openStream()) {
+                            Files.copy(
+                                    in, work.resolve("raw-get.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                         }
                     }));
                     delete(work.resolve("raw-get.bin"));
@@ -146,12 +178,18 @@ final class StagingBench {
                 }
                 long rawSmallPut = time(() -> {
                     for (Path f : smallList) {
-                        raw.putBlob("bench", raw.blobBuilder("raw-small/" + small.relativize(f)).payload(f.toFile()).build());
+                        raw.putBlob(
+                                "bench",
+                                raw.blobBuilder("raw-small/" + small.relativize(f))
+                                        .payload(f.toFile())
+                                        .build());
                     }
                 });
                 long rawSmallGet = time(() -> {
                     for (Path f : smallList) {
-                        try (java.io.InputStream in = raw.getBlob("bench", "raw-small/" + small.relativize(f)).getPayload().openStream()) {
+                        try (java.io.InputStream in = raw.getBlob("bench", "raw-small/" + small.relativize(f))
+                                .getPayload()
+                                .openStream()) {
                             in.transferTo(java.io.OutputStream.nullOutputStream());
                         }
                     }
@@ -170,31 +208,49 @@ final class StagingBench {
                         Files.copy(big, ws.resolve("in/big.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                         up = Math.min(up, time(() -> stageOut(staging, big, ws, "s3://bench/big.bin")));
                         delete(ws);
-                        down = Math.min(down, time(() -> stageIn(staging,
-                                List.of(input("s3://bench/big.bin", "/in/big.bin", FileType.FILE)), ws)));
+                        down = Math.min(
+                                down,
+                                time(() -> stageIn(
+                                        staging,
+                                        List.of(input("s3://bench/big.bin", "/in/big.bin", FileType.FILE)),
+                                        ws)));
                         delete(ws);
                     }
                     row.accept("staging", new String[] {
                         "S3 (S3Proxy, local disk), " + mib(bigBytes) + " file, best of 2",
-                        "stage-in " + mbps(bigBytes, down), "stage-out " + mbps(bigBytes, up),
+                        "stage-in " + mbps(bigBytes, down),
+                        "stage-out " + mbps(bigBytes, up),
                         "bare jclouds client: get " + mbps(bigBytes, rawGet) + ", put " + mbps(bigBytes, rawPut)
                                 + "; local Files.copy " + mbps(bigBytes, rawBig),
-                        pct(rawGet, down) + " / " + pct(rawPut, up) + " of the bare client"});
+                        pct(rawGet, down) + " / " + pct(rawPut, up) + " of the bare client"
+                    });
                     Path smallWs = work.resolve("ws-s3-small");
                     copyTree(small, smallWs.resolve("in/small"));
-                    long smallUp = time(() -> staging.stageOut(spec(List.of(), List.of(new OutputSpec(Optional.empty(),
-                            "s3://bench/small", "/in/small", Optional.empty(), FileType.DIRECTORY))), smallWs));
+                    long smallUp = time(() -> staging.stageOut(
+                            spec(
+                                    List.of(),
+                                    List.of(new OutputSpec(
+                                            Optional.empty(),
+                                            "s3://bench/small",
+                                            "/in/small",
+                                            Optional.empty(),
+                                            FileType.DIRECTORY))),
+                            smallWs));
                     delete(smallWs);
-                    long smallDown = time(() -> stageIn(staging,
-                            List.of(input("s3://bench/small", "/in/small", FileType.DIRECTORY)), smallWs));
+                    long smallDown = time(() -> stageIn(
+                            staging, List.of(input("s3://bench/small", "/in/small", FileType.DIRECTORY)), smallWs));
                     delete(smallWs);
                     row.accept("staging", new String[] {
                         "S3 (S3Proxy), " + smallFiles + " files of 4 KiB (DIRECTORY)",
                         String.format(Locale.ROOT, "stage-in %,.0f files/s", smallFiles / (smallDown / 1e9)),
                         String.format(Locale.ROOT, "stage-out %,.0f files/s", smallFiles / (smallUp / 1e9)),
-                        String.format(Locale.ROOT, "bare jclouds client, one by one: get %,.0f files/s, put %,.0f files/s",
-                                smallFiles / (rawSmallGet / 1e9), smallFiles / (rawSmallPut / 1e9)),
-                        pct(rawSmallGet, smallDown) + " / " + pct(rawSmallPut, smallUp) + " of the bare client"});
+                        String.format(
+                                Locale.ROOT,
+                                "bare jclouds client, one by one: get %,.0f files/s, put %,.0f files/s",
+                                smallFiles / (rawSmallGet / 1e9),
+                                smallFiles / (rawSmallPut / 1e9)),
+                        pct(rawSmallGet, smallDown) + " / " + pct(rawSmallPut, smallUp) + " of the bare client"
+                    });
                 }
             } finally {
                 try {
@@ -231,14 +287,32 @@ final class StagingBench {
 
     private static void stageOut(StagingService s, Path file, Path ws, String url) {
         // file is the source the workspace copy came from; the output is read from the workspace
-        s.stageOut(spec(List.of(), List.of(new OutputSpec(Optional.empty(), url, "/in/big.bin", Optional.empty(), FileType.FILE))), ws);
+        s.stageOut(
+                spec(
+                        List.of(),
+                        List.of(new OutputSpec(Optional.empty(), url, "/in/big.bin", Optional.empty(), FileType.FILE))),
+                ws);
     }
 
     private static TaskSpec spec(List<InputSpec> inputs, List<OutputSpec> outputs) {
-        return new TaskSpec("bench", Optional.empty(),
-                List.of(new dev.ergon.spi.ExecutorSpec("x", List.of("true"), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Map.of(), false)),
-                inputs, outputs, List.of(), ResourceSpec.none(), Map.of(), Optional.empty());
+        return new TaskSpec(
+                "bench",
+                Optional.empty(),
+                List.of(new dev.ergon.spi.ExecutorSpec(
+                        "x",
+                        List.of("true"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Map.of(),
+                        false)),
+                inputs,
+                outputs,
+                List.of(),
+                ResourceSpec.none(),
+                Map.of(),
+                Optional.empty());
     }
 
     interface IoRun {

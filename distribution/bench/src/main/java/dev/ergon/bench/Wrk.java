@@ -16,7 +16,9 @@ final class Wrk {
 
     static boolean available() {
         try {
-            Process p = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("wrk", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             p.waitFor();
             return true;
@@ -34,14 +36,21 @@ final class Wrk {
     }
 
     static String randomGetScript(String prefix, int max, String suffix) {
-        return "request = function()\n  return wrk.format(\"GET\", \"" + prefix + "\" .. math.random(" + max + ") .. \"" + suffix
-                + "\")\nend\n";
+        return "request = function()\n  return wrk.format(\"GET\", \"" + prefix + "\" .. math.random(" + max + ") .. \""
+                + suffix + "\")\nend\n";
     }
 
     static Result run(URI uri, Path script, int connections, int seconds) throws IOException, InterruptedException {
         int threads = Math.min(2, connections);
-        Process p = new ProcessBuilder(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency",
-                        "-s", script.toString(), uri.toString()))
+        Process p = new ProcessBuilder(List.of(
+                        "wrk",
+                        "-t" + threads,
+                        "-c" + connections,
+                        "-d" + seconds + "s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        uri.toString()))
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -56,20 +65,26 @@ final class Wrk {
         if (!total.find() || !rate.find()) {
             throw new IOException("cannot read wrk's report:\n" + out);
         }
-        return new Result(Long.parseLong(total.group(1)), Double.parseDouble(rate.group(1)), latency(out, "50%"), latency(out, "99%"));
+        return new Result(
+                Long.parseLong(total.group(1)),
+                Double.parseDouble(rate.group(1)),
+                latency(out, "50%"),
+                latency(out, "99%"));
     }
 
     /** A latency line such as {@code 99%   14.15ms}, in nanoseconds. */
     private static long latency(String out, String pct) throws IOException {
-        Matcher m = Pattern.compile(Pattern.quote(pct) + "\\s+([\\d.]+)(us|ms|s)").matcher(out);
+        Matcher m =
+                Pattern.compile(Pattern.quote(pct) + "\\s+([\\d.]+)(us|ms|s)").matcher(out);
         if (!m.find()) {
             throw new IOException("no " + pct + " latency in wrk's report:\n" + out);
         }
         double v = Double.parseDouble(m.group(1));
-        return (long) switch (m.group(2)) {
-            case "us" -> v * 1e3;
-            case "ms" -> v * 1e6;
-            default -> v * 1e9;
-        };
+        return (long)
+                switch (m.group(2)) {
+                    case "us" -> v * 1e3;
+                    case "ms" -> v * 1e6;
+                    default -> v * 1e9;
+                };
     }
 }

@@ -19,9 +19,15 @@ public class DatabaseReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         try (Connection c = runtime.database().dataSource().getConnection()) {
             boolean ok = c.isValid(2);
-            return HealthCheckResponse.named("database").status(ok).withData("url", runtime.database().jdbcUrl()).build();
+            return HealthCheckResponse.named("database")
+                    .status(ok)
+                    .withData("url", runtime.database().jdbcUrl())
+                    .build();
         } catch (Exception e) {
-            return HealthCheckResponse.named("database").down().withData("error", e.getMessage()).build();
+            return HealthCheckResponse.named("database")
+                    .down()
+                    .withData("error", e.getMessage())
+                    .build();
         }
     }
 }

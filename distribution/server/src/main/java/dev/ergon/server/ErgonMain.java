@@ -35,7 +35,9 @@ public final class ErgonMain {
                         System.exit(dev.ergon.tes.FilerRole.run(role, spec, System.out, System.err));
                     }
                     if (!role.equals("api") && !role.equals("controller") && !role.equals("all")) {
-                        usage(System.err, "--role: '" + value + "' is not one of api, controller, all, stage-in, stage-out");
+                        usage(
+                                System.err,
+                                "--role: '" + value + "' is not one of api, controller, all, stage-in, stage-out");
                     }
                     System.setProperty("ergon.role", role);
                 }
@@ -62,7 +64,8 @@ public final class ErgonMain {
             out.println("error: " + error);
         }
         out.println("usage: java -jar ergon-server.jar [--role api|controller|all] [--port N] [--data-dir DIR]");
-        out.println("       java -jar ergon-server.jar --role stage-in|stage-out   (with ERGON_STAGING_SPEC; see executor-kubernetes)");
+        out.println(
+                "       java -jar ergon-server.jar --role stage-in|stage-out   (with ERGON_STAGING_SPEC; see executor-kubernetes)");
         out.println("  Any config key can be set with -Dkey=value or an environment variable (see README.md).");
         System.exit(error == null ? 0 : 2);
     }

@@ -3,6 +3,7 @@ package dev.ergon.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.atlassian.oai.validator.model.Request;
+import dev.ergon.testkit.Eventually;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.client.Entity;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.Set;
-import dev.ergon.testkit.Eventually;
 
 /** A small TES client over real HTTP that checks every successful response against the spec. */
 final class Api {

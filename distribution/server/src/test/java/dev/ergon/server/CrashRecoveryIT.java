@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * that were running are not run again (Ergon cannot know how far their executors got).
  */
 class CrashRecoveryIT {
-    private static final Set<String> TERMINAL = Set.of("COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR", "CANCELED", "PREEMPTED");
+    private static final Set<String> TERMINAL =
+            Set.of("COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR", "CANCELED", "PREEMPTED");
 
     @Test
     void killDashNineLosesNoTaskAndRunsNoExecutorTwice() throws Exception {
@@ -33,15 +34,18 @@ class CrashRecoveryIT {
         List<String> queued = new ArrayList<>();
         try (ServerProcess first = ServerProcess.start(data, props)) {
             for (int i = 0; i < 2; i++) {
-                running.add(id(first.post("/ga4gh/tes/v1/tasks",
+                running.add(id(first.post(
+                        "/ga4gh/tes/v1/tasks",
                         "{\"name\":\"long\",\"executors\":[{\"image\":\"x\",\"command\":[\"sleep\",\"600\"]}]}")));
             }
             for (int i = 0; i < 6; i++) {
                 String marker = out.resolve("marker-" + i + ".txt").toUri().toString();
-                queued.add(id(first.post("/ga4gh/tes/v1/tasks", """
+                queued.add(id(first.post(
+                        "/ga4gh/tes/v1/tasks",
+                        """
                         {"name": "short", "outputs": [{"path": "/out/marker.txt", "url": "%s"}],
                          "executors": [{"image": "x", "command": ["sh", "-c", "echo ran >> /out/marker.txt"]}]}"""
-                        .formatted(marker))));
+                                .formatted(marker))));
             }
             for (String id : running) {
                 Eventually.await(Duration.ofSeconds(30), id + " running", () -> "RUNNING".equals(state(first, id)));
@@ -49,8 +53,12 @@ class CrashRecoveryIT {
             first.kill();
         }
         // The sandboxes die with Ergon (bwrap --die-with-parent): no orphaned executor keeps running.
-        Eventually.await(Duration.ofSeconds(10), "orphaned 'sleep 600' executors to die", () -> ProcessHandle.allProcesses()
-                .noneMatch(p -> p.info().commandLine().map(c -> c.contains("sleep 600")).orElse(false)));
+        Eventually.await(
+                Duration.ofSeconds(10), "orphaned 'sleep 600' executors to die", () -> ProcessHandle.allProcesses()
+                        .noneMatch(p -> p.info()
+                                .commandLine()
+                                .map(c -> c.contains("sleep 600"))
+                                .orElse(false)));
         try (ServerProcess second = ServerProcess.start(data, props)) {
             List<String> all = new ArrayList<>(running);
             all.addAll(queued);
@@ -64,7 +72,10 @@ class CrashRecoveryIT {
             }
             for (int i = 0; i < queued.size(); i++) {
                 assertEquals("COMPLETE", state(second, queued.get(i)));
-                assertEquals("ran\n", Files.readString(out.resolve("marker-" + i + ".txt")), "task " + i + " ran more than once");
+                assertEquals(
+                        "ran\n",
+                        Files.readString(out.resolve("marker-" + i + ".txt")),
+                        "task " + i + " ran more than once");
             }
         }
     }
@@ -75,7 +86,8 @@ class CrashRecoveryIT {
 
     private static JsonObject task(ServerProcess s, String id) {
         try {
-            return Json.createReader(new StringReader(s.get("/ga4gh/tes/v1/tasks/" + id + "?view=FULL"))).readObject();
+            return Json.createReader(new StringReader(s.get("/ga4gh/tes/v1/tasks/" + id + "?view=FULL")))
+                    .readObject();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

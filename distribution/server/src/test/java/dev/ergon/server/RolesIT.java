@@ -24,7 +24,8 @@ class RolesIT {
         try (Database db = Database.open(DatabaseSettings.embedded(dir.resolve("db")))) {
             String url = "ergon.db.url=" + db.jdbcUrl();
             try (ServerProcess api = ServerProcess.start(dir.resolve("api"), url, "ergon.role=api")) {
-                String id = Json.createReader(new StringReader(api.post("/ga4gh/tes/v1/tasks",
+                String id = Json.createReader(new StringReader(api.post(
+                                "/ga4gh/tes/v1/tasks",
                                 "{\"executors\":[{\"image\":\"x\",\"command\":[\"echo\",\"split roles\"]}]}")))
                         .readObject()
                         .getString("id");
@@ -32,10 +33,11 @@ class RolesIT {
                 // bounded wait; 1.5 s is 100x the usual submit-to-start time.)
                 Thread.sleep(1500);
                 assertEquals("QUEUED", state(api, id));
-                try (ServerProcess controller = ServerProcess.startWithoutApi(dir.resolve("ctl"), url, "ergon.role=controller")) {
+                try (ServerProcess controller =
+                        ServerProcess.startWithoutApi(dir.resolve("ctl"), url, "ergon.role=controller")) {
                     assertEquals(404, controller.status("/ga4gh/tes/v1/tasks/" + id));
-                    Eventually.await(Duration.ofSeconds(30), "the controller process to run " + id,
-                            () -> "COMPLETE".equals(state(api, id)));
+                    Eventually.await(Duration.ofSeconds(30), "the controller process to run " + id, () -> "COMPLETE"
+                            .equals(state(api, id)));
                 }
             }
         }
@@ -43,7 +45,9 @@ class RolesIT {
 
     private static String state(ServerProcess s, String id) {
         try {
-            return Json.createReader(new StringReader(s.get("/ga4gh/tes/v1/tasks/" + id))).readObject().getString("state");
+            return Json.createReader(new StringReader(s.get("/ga4gh/tes/v1/tasks/" + id)))
+                    .readObject()
+                    .getString("state");
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -41,8 +41,11 @@ class S3EndToEndIT {
     void inputsFromS3AndHttpOutputsToS3() throws Exception {
         Path dir = Files.createTempDirectory("ergon-s3-e2e");
         Properties p = new Properties();
-        p.setProperty("jclouds.filesystem.basedir", Files.createDirectories(dir.resolve("s3")).toString());
-        BlobStoreContext backend = ContextBuilder.newBuilder("filesystem").overrides(p).buildView(BlobStoreContext.class);
+        p.setProperty(
+                "jclouds.filesystem.basedir",
+                Files.createDirectories(dir.resolve("s3")).toString());
+        BlobStoreContext backend =
+                ContextBuilder.newBuilder("filesystem").overrides(p).buildView(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(backend.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -61,8 +64,11 @@ class S3EndToEndIT {
         try {
             BlobStore store = backend.getBlobStore();
             store.createContainerInLocation(null, "e2e");
-            store.putBlob("e2e", store.blobBuilder("inputs/in.txt").payload("from s3\n").build());
-            String task = """
+            store.putBlob(
+                    "e2e",
+                    store.blobBuilder("inputs/in.txt").payload("from s3\n").build());
+            String task =
+                    """
                     {"name": "s3-e2e",
                      "inputs": [{"path": "/data/in.txt", "url": "s3://e2e/inputs/in.txt"},
                                 {"path": "/data/greeting.txt", "url": "http://127.0.0.1:%d/greeting.txt"}],
@@ -70,12 +76,16 @@ class S3EndToEndIT {
                                  {"path": "/data/parts", "url": "s3://e2e/results/parts", "type": "DIRECTORY"}],
                      "executors": [{"image": "debian", "command": ["sh", "-c",
                         "cat /data/in.txt /data/greeting.txt > /data/result.txt; mkdir -p /data/parts/sub; echo a > /data/parts/a; echo b > /data/parts/sub/b"]}]}
-                    """.formatted(http.getAddress().getPort());
-            try (ServerProcess server = ServerProcess.start(dir.resolve("data"),
+                    """
+                            .formatted(http.getAddress().getPort());
+            try (ServerProcess server = ServerProcess.start(
+                    dir.resolve("data"),
                     "ergon.filer.jclouds.s3.endpoint=http://127.0.0.1:" + proxy.getPort(),
                     "ergon.filer.jclouds.s3.identity=" + IDENTITY,
                     "ergon.filer.jclouds.s3.credential=" + CREDENTIAL)) {
-                String id = Json.createReader(new StringReader(server.post("/ga4gh/tes/v1/tasks", task))).readObject().getString("id");
+                String id = Json.createReader(new StringReader(server.post("/ga4gh/tes/v1/tasks", task)))
+                        .readObject()
+                        .getString("id");
                 JsonObject done = Eventually.get(Duration.ofSeconds(60), "task to end", () -> {
                     JsonObject t = read(server, id);
                     return Api.TERMINAL.contains(t.getString("state")) ? t : null;
@@ -84,8 +94,14 @@ class S3EndToEndIT {
                 assertEquals("from s3\nfrom http\n", content(store.getBlob("e2e", "results/result.txt")));
                 assertEquals("a\n", content(store.getBlob("e2e", "results/parts/a")));
                 assertEquals("b\n", content(store.getBlob("e2e", "results/parts/sub/b")));
-                assertEquals(3, done.getJsonArray("logs").getJsonObject(0).getJsonArray("outputs").size());
-                assertTrue(!Files.readString(server.log).contains(CREDENTIAL), "the S3 secret appeared in the server log");
+                assertEquals(
+                        3,
+                        done.getJsonArray("logs")
+                                .getJsonObject(0)
+                                .getJsonArray("outputs")
+                                .size());
+                assertTrue(
+                        !Files.readString(server.log).contains(CREDENTIAL), "the S3 secret appeared in the server log");
             }
         } finally {
             http.stop(0);
@@ -96,7 +112,8 @@ class S3EndToEndIT {
 
     private static JsonObject read(ServerProcess s, String id) {
         try {
-            return Json.createReader(new StringReader(s.get("/ga4gh/tes/v1/tasks/" + id + "?view=FULL"))).readObject();
+            return Json.createReader(new StringReader(s.get("/ga4gh/tes/v1/tasks/" + id + "?view=FULL")))
+                    .readObject();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -1,5 +1,6 @@
 package dev.ergon.server;
 
+import dev.ergon.testkit.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import dev.ergon.testkit.Eventually;
 
 /** The packaged server jar as a separate process, as a user runs it (java -jar). */
 final class ServerProcess implements AutoCloseable {
@@ -50,7 +50,10 @@ final class ServerProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("-jar", jar, "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         ServerProcess sp = new ServerProcess(port, log, p);
         Eventually.await(Duration.ofSeconds(90), "server on port " + port + " (log " + log + ")", () -> {
             if (!p.isAlive()) {
@@ -63,7 +66,10 @@ final class ServerProcess implements AutoCloseable {
 
     int status(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .GET()
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (IOException e) {
@@ -75,13 +81,17 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
     String post(String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),

@@ -53,7 +53,8 @@ class TesApiIT {
     void taskRunsExecutorsInOrderAndStagesFiles() throws Exception {
         Path outDir = Files.createTempDirectory("ergon-out");
         Path in = Files.writeString(Files.createTempFile("ergon-in", ".txt"), "from a file\n");
-        String task = """
+        String task =
+                """
                 {"name": "e2e", "description": "two executors",
                  "inputs": [{"path": "/data/greeting.txt", "content": "hello"},
                             {"path": "/data/file.txt", "url": "%s"}],
@@ -65,7 +66,11 @@ class TesApiIT {
                     "env": {"GREETING": "hi"}, "workdir": "/data"}],
                  "volumes": ["/scratch"],
                  "tags": {"suite": "e2e"}}
-                """.formatted(in.toUri(), outDir.resolve("result.txt").toUri(), outDir.resolve("parts").toUri());
+                """
+                        .formatted(
+                                in.toUri(),
+                                outDir.resolve("result.txt").toUri(),
+                                outDir.resolve("parts").toUri());
         String id = api().create(task);
         JsonObject t = api().awaitTerminal(id, WAIT);
         assertEquals("COMPLETE", t.getString("state"), t.toString());
@@ -93,7 +98,8 @@ class TesApiIT {
 
     @Test
     void failingExecutorStopsTheTask() {
-        String id = api().create("""
+        String id = api().create(
+                        """
                 {"executors": [{"image": "x", "command": ["sh", "-c", "echo before; exit 7"]},
                                {"image": "x", "command": ["sh", "-c", "echo never"]}]}""");
         JsonObject t = api().awaitTerminal(id, WAIT);
@@ -105,28 +111,35 @@ class TesApiIT {
 
     @Test
     void ignoreErrorContinues() {
-        String id = api().create("""
+        String id = api().create(
+                        """
                 {"executors": [{"image": "x", "command": ["false"], "ignore_error": true},
                                {"image": "x", "command": ["true"]}]}""");
         JsonObject t = api().awaitTerminal(id, WAIT);
         assertEquals("COMPLETE", t.getString("state"));
-        assertEquals(2, t.getJsonArray("logs").getJsonObject(0).getJsonArray("logs").size());
+        assertEquals(
+                2, t.getJsonArray("logs").getJsonObject(0).getJsonArray("logs").size());
     }
 
     @Test
     void missingInputIsASystemErrorNamingTheUrl() {
-        String id = api().create("""
+        String id = api().create(
+                        """
                 {"inputs": [{"path": "/data/in", "url": "file:///nonexistent/ergon/input.txt"}],
                  "executors": [{"image": "x", "command": ["true"]}]}""");
         JsonObject t = api().awaitTerminal(id, WAIT);
         assertEquals("SYSTEM_ERROR", t.getString("state"));
-        String logs = t.getJsonArray("logs").getJsonObject(0).getJsonArray("system_logs").toString();
+        String logs = t.getJsonArray("logs")
+                .getJsonObject(0)
+                .getJsonArray("system_logs")
+                .toString();
         assertTrue(logs.contains("/nonexistent/ergon/input.txt"), logs);
     }
 
     @Test
     void cancelStopsARunningTaskPromptly() {
-        String id = api().create("""
+        String id = api().create(
+                        """
                 {"executors": [{"image": "x", "command": ["sleep", "300"]}, {"image": "x", "command": ["true"]}]}""");
         api().awaitState(id, "RUNNING", WAIT);
         long start = System.nanoTime();
@@ -143,9 +156,11 @@ class TesApiIT {
         String prefix = "list-" + UUID.randomUUID() + "-";
         Set<String> created = new HashSet<>();
         for (int i = 0; i < 7; i++) {
-            created.add(api().create("""
+            created.add(api().create(
+                            """
                     {"name": "%s%d", "tags": {"batch": "%s", "parity": "%s"},
-                     "executors": [{"image": "x", "command": ["true"]}]}""".formatted(prefix, i, prefix, i % 2 == 0 ? "even" : "odd")));
+                     "executors": [{"image": "x", "command": ["true"]}]}"""
+                                    .formatted(prefix, i, prefix, i % 2 == 0 ? "even" : "odd")));
         }
         Set<String> seen = new HashSet<>();
         String token = null;

@@ -33,7 +33,8 @@ final class TesConformance {
                 }
                 return null;
             }
-            validator = OpenApiInteractionValidator.createForSpecificationUrl(spec.toUri().toString())
+            validator = OpenApiInteractionValidator.createForSpecificationUrl(
+                            spec.toUri().toString())
                     .withBasePathOverride("/ga4gh/tes/v1")
                     // tesServiceInfo is an allOf of service-info's Service and TES fields: merge them,
                     // or each half rejects the other half's properties
@@ -60,12 +61,12 @@ final class TesConformance {
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 // The spec's view=MINIMAL returns only id and state, yet tesTask marks executors as
                 // required: that one requirement cannot hold for MINIMAL responses.
-                .filter(m -> !(body.contains("\"state\"") && m.getMessage().contains("missing required properties ([\"executors\"])")
+                .filter(m -> !(body.contains("\"state\"")
+                        && m.getMessage().contains("missing required properties ([\"executors\"])")
                         && !body.contains("\"executors\"")))
                 .toList();
         if (!errors.isEmpty()) {
-            fail("response of " + method + " " + path + " violates the TES 1.1 spec:\n" + errors + "\nbody: "
-                    + body);
+            fail("response of " + method + " " + path + " violates the TES 1.1 spec:\n" + errors + "\nbody: " + body);
         }
     }
 }

@@ -119,7 +119,10 @@ public final class FileFiler implements Filer {
         // Files.walk does not follow symbolic links to folders; links to files are listed and
         // checked against the allowed roots when they are downloaded.
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).filter(p -> !LocalFiles.isTempFile(p)).sorted().toList()) {
+            for (Path p : s.filter(Files::isRegularFile)
+                    .filter(p -> !LocalFiles.isTempFile(p))
+                    .sorted()
+                    .toList()) {
                 String relative = relativeSlashPath(dir, p);
                 found.add(new FileStat(Urls.child(base, relative), Files.size(p), Optional.empty()));
             }
@@ -208,7 +211,8 @@ public final class FileFiler implements Filer {
     private static ErgonException failure(URI uri, String what, IOException e) {
         String url = Urls.redact(uri);
         if (e instanceof AccessDeniedException) {
-            return new ErgonException(ErrorKind.INVALID_INPUT, url + ": " + what + ": access denied to " + e.getMessage(), e);
+            return new ErgonException(
+                    ErrorKind.INVALID_INPUT, url + ": " + what + ": access denied to " + e.getMessage(), e);
         }
         if (e instanceof FileAlreadyExistsException) {
             return new ErgonException(ErrorKind.INVALID_INPUT, url + ": " + what + ": " + e.getMessage(), e);

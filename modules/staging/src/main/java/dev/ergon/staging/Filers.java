@@ -80,7 +80,8 @@ public final class Filers implements AutoCloseable {
             if (previous != null) {
                 throw new ErgonException(
                         ErrorKind.INVALID_INPUT,
-                        "two filer providers are named '" + p.name() + "': " + previous.getClass().getName() + " and "
+                        "two filer providers are named '" + p.name() + "': "
+                                + previous.getClass().getName() + " and "
                                 + p.getClass().getName());
             }
         }
@@ -122,12 +123,14 @@ public final class Filers implements AutoCloseable {
         requireNonNull(field, "field is null");
         String scheme = uri.getScheme();
         if (scheme == null) {
-            throw ErgonException.invalid(field, "'" + Urls.redact(uri) + "' has no scheme (expected e.g. s3://, https://, file://)");
+            throw ErgonException.invalid(
+                    field, "'" + Urls.redact(uri) + "' has no scheme (expected e.g. s3://, https://, file://)");
         }
-        Filer f = forScheme(scheme).orElseThrow(() -> ErgonException.invalid(
-                field,
-                "no filer serves scheme '" + scheme.toLowerCase(Locale.ROOT) + "'; schemes served: "
-                        + (byScheme.isEmpty() ? "none" : String.join(", ", byScheme.keySet()))));
+        Filer f = forScheme(scheme)
+                .orElseThrow(() -> ErgonException.invalid(
+                        field,
+                        "no filer serves scheme '" + scheme.toLowerCase(Locale.ROOT) + "'; schemes served: "
+                                + (byScheme.isEmpty() ? "none" : String.join(", ", byScheme.keySet()))));
         if (!f.capabilities().contains(needed)) {
             throw ErgonException.invalid(
                     field,

@@ -62,7 +62,8 @@ final class Glob {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(hostDir)) {
                     for (Path entry : entries) {
                         String name = entry.getFileName().toString();
-                        if ((dotOk || !name.startsWith(".")) && regex.matcher(name).matches()) {
+                        if ((dotOk || !name.startsWith("."))
+                                && regex.matcher(name).matches()) {
                             next.add(dir + "/" + name);
                         }
                     }

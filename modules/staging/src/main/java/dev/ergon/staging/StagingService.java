@@ -142,11 +142,13 @@ public final class StagingService implements AutoCloseable {
             filers.require(url, FilerCapability.WRITE, f + ".url");
             if ((out.isWildcard() || out.type() == FileType.DIRECTORY) && url.getRawQuery() != null) {
                 throw ErgonException.invalid(
-                        f + ".url", "a DIRECTORY or wildcard output needs a URL without a query: file paths are appended to it");
+                        f + ".url",
+                        "a DIRECTORY or wildcard output needs a URL without a query: file paths are appended to it");
             }
             if (out.isWildcard()) {
                 String prefix = out.pathPrefix()
-                        .orElseThrow(() -> ErgonException.invalid(f + ".path_prefix", "required when path contains wildcards"));
+                        .orElseThrow(() ->
+                                ErgonException.invalid(f + ".path_prefix", "required when path contains wildcards"));
                 String literal = path.substring(0, firstWildcard(path));
                 if (!literal.startsWith(prefix)) {
                     throw ErgonException.invalid(
@@ -171,7 +173,8 @@ public final class StagingService implements AutoCloseable {
         try {
             Files.createDirectories(workspace);
         } catch (IOException e) {
-            throw new ErgonException(ErrorKind.INTERNAL, "cannot create the workspace of task " + spec.taskId() + ": " + e, e);
+            throw new ErgonException(
+                    ErrorKind.INTERNAL, "cannot create the workspace of task " + spec.taskId() + ": " + e, e);
         }
         List<Transfer> transfers = new ArrayList<>();
         for (int i = 0; i < spec.inputs().size(); i++) {
@@ -204,7 +207,8 @@ public final class StagingService implements AutoCloseable {
             try {
                 Files.createDirectories(target);
             } catch (IOException e) {
-                throw new ErgonException(ErrorKind.INTERNAL, f + ".path", f + ".path: cannot create " + in.path() + ": " + e, e);
+                throw new ErgonException(
+                        ErrorKind.INTERNAL, f + ".path", f + ".path: cannot create " + in.path() + ": " + e, e);
             }
             for (FileStat object : objects) {
                 String rel = relativePath(base, object.uri());
@@ -222,7 +226,8 @@ public final class StagingService implements AutoCloseable {
                 Path dest = target.resolve(rel).normalize();
                 if (!dest.startsWith(target)) {
                     throw ErgonException.invalid(
-                            f + ".url", "object '" + Urls.redact(object.uri()) + "' would be placed outside " + in.path());
+                            f + ".url",
+                            "object '" + Urls.redact(object.uri()) + "' would be placed outside " + in.path());
                 }
                 String containerPath = Urls.stripTrailingSlashes(in.path()) + "/" + rel;
                 transfers.add(new Transfer(
@@ -233,8 +238,10 @@ public final class StagingService implements AutoCloseable {
             }
         }
         runAll(spec.taskId(), "stage-in", transfers);
-        LOG.log(Level.DEBUG, () -> "Staged in " + transfers.size() + " file(s) of task " + spec.taskId() + " in "
-                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+        LOG.log(
+                Level.DEBUG,
+                () -> "Staged in " + transfers.size() + " file(s) of task " + spec.taskId() + " in "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
     }
 
     /**
@@ -270,19 +277,26 @@ public final class StagingService implements AutoCloseable {
                     matches = Glob.expand(root, pattern);
                 } catch (UncheckedIOException e) {
                     throw new ErgonException(
-                            ErrorKind.INTERNAL, f + ".path", f + ".path: cannot expand '" + out.path() + "': " + e.getCause(), e);
+                            ErrorKind.INTERNAL,
+                            f + ".path",
+                            f + ".path: cannot expand '" + out.path() + "': " + e.getCause(),
+                            e);
                 }
                 for (String match : matches) {
                     if (!match.startsWith(prefix)) {
                         throw ErgonException.invalid(
-                                f + ".path_prefix", "'" + prefix + "' is not a prefix of the matched path '" + match + "'");
+                                f + ".path_prefix",
+                                "'" + prefix + "' is not a prefix of the matched path '" + match + "'");
                     }
                     String rel = stripLeadingSlashes(match.substring(prefix.length()));
                     URI target = rel.isEmpty() ? url : Urls.child(out.url(), rel);
                     Path host = WorkspacePaths.resolve(root, match);
                     if (!isInside(root, host)) {
-                        LOG.log(Level.WARNING, "Task {0}: not uploading {1}: it links outside the task''s file system",
-                                spec.taskId(), match);
+                        LOG.log(
+                                Level.WARNING,
+                                "Task {0}: not uploading {1}: it links outside the task''s file system",
+                                spec.taskId(),
+                                match);
                     } else if (Files.isDirectory(host)) {
                         uploads.tree(host, match, target.toString());
                     } else if (Files.isRegularFile(host)) {
@@ -307,7 +321,8 @@ public final class StagingService implements AutoCloseable {
             } else {
                 if (!Files.isRegularFile(host)) {
                     throw ErgonException.invalid(
-                            f + ".path", "'" + out.path() + "' is not a regular file; declare type DIRECTORY for a folder");
+                            f + ".path",
+                            "'" + out.path() + "' is not a regular file; declare type DIRECTORY for a folder");
                 }
                 uploads.file(host, out.path(), url);
             }
@@ -318,8 +333,10 @@ public final class StagingService implements AutoCloseable {
             OutputFileLog p = planned.get(i);
             logs.add(new OutputFileLog(p.url(), p.path(), sizes[i]));
         }
-        LOG.log(Level.DEBUG, () -> "Staged out " + logs.size() + " file(s) of task " + spec.taskId() + " in "
-                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+        LOG.log(
+                Level.DEBUG,
+                () -> "Staged out " + logs.size() + " file(s) of task " + spec.taskId() + " in "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
         return List.copyOf(logs);
     }
 
@@ -342,7 +359,8 @@ public final class StagingService implements AutoCloseable {
     }
 
     /** Adds the uploads of one output. */
-    private record Uploads(String field, Filer filer, Path root, List<Transfer> transfers, List<OutputFileLog> planned) {
+    private record Uploads(
+            String field, Filer filer, Path root, List<Transfer> transfers, List<OutputFileLog> planned) {
         void file(Path host, String containerPath, URI target) {
             transfers.add(new Transfer(
                     field + ".url",
@@ -361,7 +379,10 @@ public final class StagingService implements AutoCloseable {
                         .toList();
             } catch (IOException | UncheckedIOException e) {
                 throw new ErgonException(
-                        ErrorKind.INTERNAL, field + ".path", field + ".path: cannot read " + containerDir + ": " + e, e);
+                        ErrorKind.INTERNAL,
+                        field + ".path",
+                        field + ".path: cannot read " + containerDir + ": " + e,
+                        e);
             }
             for (Path p : files) {
                 String rel = slashPath(hostDir.relativize(p));
@@ -386,7 +407,9 @@ public final class StagingService implements AutoCloseable {
             try {
                 return call.get();
             } catch (ErgonException e) {
-                if (!e.kind().retryable() || attempt > MAX_RETRIES || Thread.currentThread().isInterrupted()) {
+                if (!e.kind().retryable()
+                        || attempt > MAX_RETRIES
+                        || Thread.currentThread().isInterrupted()) {
                     throw failure(field, action, e, e.kind(), attempt);
                 }
                 long delay = FIRST_BACKOFF.toMillis() << (attempt - 1);
@@ -411,7 +434,8 @@ public final class StagingService implements AutoCloseable {
         }
     }
 
-    private static ErgonException failure(String field, String action, RuntimeException e, ErrorKind kind, int attempts) {
+    private static ErgonException failure(
+            String field, String action, RuntimeException e, ErrorKind kind, int attempts) {
         String reason = e instanceof ErgonException ? e.getMessage() : e.toString();
         String message = field + ": cannot " + action + ": " + Urls.redact(String.valueOf(reason))
                 + (attempts > 1 ? " (gave up after " + attempts + " attempts)" : "");
@@ -504,7 +528,8 @@ public final class StagingService implements AutoCloseable {
                 } catch (ErgonException e) {
                     batch.fail(e);
                 } catch (RuntimeException | Error e) {
-                    batch.fail(new ErgonException(ErrorKind.INTERNAL, transfer.field(), transfer.field() + ": " + e, e));
+                    batch.fail(
+                            new ErgonException(ErrorKind.INTERNAL, transfer.field(), transfer.field() + ": " + e, e));
                     if (e instanceof Error err) {
                         throw err;
                     }

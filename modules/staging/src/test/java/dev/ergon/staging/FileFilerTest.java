@@ -25,7 +25,8 @@ class FileFilerTest {
     @Test
     void aUrlOutsideTheAllowedRootsIsInvalidInputNamingTheUrl() throws IOException {
         Path allowed = Files.createDirectories(tmp.resolve("allowed"));
-        Path elsewhere = Files.writeString(Files.createDirectories(tmp.resolve("elsewhere")).resolve("secret.txt"), "x");
+        Path elsewhere = Files.writeString(
+                Files.createDirectories(tmp.resolve("elsewhere")).resolve("secret.txt"), "x");
         FileFiler filer = new FileFiler(new FileFilerConfig(List.of(allowed)));
         URI url = elsewhere.toUri();
         ErgonException e = assertThrows(ErgonException.class, () -> filer.download(url, tmp.resolve("out")));
@@ -34,10 +35,15 @@ class FileFilerTest {
         assertTrue(e.getMessage().contains("ergon.filer.file.allowed-roots"), e.getMessage());
         // '..' and links are resolved before the check.
         URI dotDot = URI.create(allowed.toUri() + "../elsewhere/secret.txt");
-        assertEquals(ErrorKind.INVALID_INPUT, assertThrows(ErgonException.class, () -> filer.stat(dotDot)).kind());
+        assertEquals(
+                ErrorKind.INVALID_INPUT,
+                assertThrows(ErgonException.class, () -> filer.stat(dotDot)).kind());
         Files.createSymbolicLink(allowed.resolve("link.txt"), elsewhere);
         URI viaLink = allowed.resolve("link.txt").toUri();
-        assertEquals(ErrorKind.INVALID_INPUT, assertThrows(ErgonException.class, () -> filer.download(viaLink, tmp.resolve("o"))).kind());
+        assertEquals(
+                ErrorKind.INVALID_INPUT,
+                assertThrows(ErgonException.class, () -> filer.download(viaLink, tmp.resolve("o")))
+                        .kind());
         // Inside the root all is well, also for a target that does not exist yet.
         Path in = Files.writeString(allowed.resolve("in.txt"), "hello");
         assertEquals(5, filer.download(in.toUri(), tmp.resolve("copy.txt")));
@@ -49,12 +55,15 @@ class FileFilerTest {
         Path allowed = Files.createDirectories(tmp.resolve("data"));
         FileFilerProvider provider = new FileFilerProvider();
         Filer filer = provider.create(new TestProviderContext(
-                "ergon.filer.file.", Map.of("allowed-roots", allowed + ", " + tmp.resolve("other").toUri()), tmp));
+                "ergon.filer.file.",
+                Map.of("allowed-roots", allowed + ", " + tmp.resolve("other").toUri()),
+                tmp));
         assertThrows(ErgonException.class, () -> filer.stat(tmp.resolve("x").toUri()));
         assertEquals(java.util.Optional.empty(), filer.stat(allowed.resolve("x").toUri()));
         ErgonException e = assertThrows(
                 ErgonException.class,
-                () -> provider.create(new TestProviderContext("ergon.filer.file.", Map.of("allowed-roots", "relative/dir"), tmp)));
+                () -> provider.create(
+                        new TestProviderContext("ergon.filer.file.", Map.of("allowed-roots", "relative/dir"), tmp)));
         assertEquals("ergon.filer.file.allowed-roots", e.field().orElseThrow());
         assertTrue(e.getMessage().startsWith("ergon.filer.file.allowed-roots: 'relative/dir'"), e.getMessage());
     }
@@ -67,8 +76,17 @@ class FileFilerTest {
         assertEquals(ErrorKind.NOT_FOUND, e.kind());
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         Path dir = Files.createDirectories(tmp.resolve("dir"));
-        assertEquals(ErrorKind.INVALID_INPUT, assertThrows(ErgonException.class, () -> filer.download(dir.toUri(), tmp.resolve("o"))).kind());
-        assertEquals(ErrorKind.NOT_FOUND, assertThrows(ErgonException.class, () -> filer.upload(tmp.resolve("none"), tmp.resolve("t").toUri())).kind());
+        assertEquals(
+                ErrorKind.INVALID_INPUT,
+                assertThrows(ErgonException.class, () -> filer.download(dir.toUri(), tmp.resolve("o")))
+                        .kind());
+        assertEquals(
+                ErrorKind.NOT_FOUND,
+                assertThrows(
+                                ErgonException.class,
+                                () -> filer.upload(
+                                        tmp.resolve("none"), tmp.resolve("t").toUri()))
+                        .kind());
     }
 
     @Test
@@ -79,7 +97,10 @@ class FileFilerTest {
             assertEquals(ErrorKind.INVALID_INPUT, e.kind(), bad);
             assertTrue(e.getMessage().startsWith(bad.replace("?y=1", "?y=***")), e.getMessage());
         }
-        assertEquals(java.util.Optional.empty(), filer.stat(URI.create("file://localhost" + tmp.resolve("none").toUri().getPath())));
+        assertEquals(
+                java.util.Optional.empty(),
+                filer.stat(URI.create(
+                        "file://localhost" + tmp.resolve("none").toUri().getPath())));
     }
 
     @Test
@@ -93,6 +114,8 @@ class FileFilerTest {
         FileStat s = got.get(0);
         assertEquals(3, s.sizeBytes());
         assertEquals(dir.resolve("a b#1.txt").toString(), Path.of(s.uri()).toString());
-        assertTrue(s.uri().toString().endsWith("/d/sub%20dir/a%20b%231.txt"), s.uri().toString());
+        assertTrue(
+                s.uri().toString().endsWith("/d/sub%20dir/a%20b%231.txt"),
+                s.uri().toString());
     }
 }

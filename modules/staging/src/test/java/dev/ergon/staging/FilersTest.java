@@ -27,7 +27,8 @@ class FilersTest {
     @TempDir
     Path tmp;
 
-    private final InMemoryFiler http = new InMemoryFiler("http", EnumSet.of(FilerCapability.READ, FilerCapability.WRITE));
+    private final InMemoryFiler http =
+            new InMemoryFiler("http", EnumSet.of(FilerCapability.READ, FilerCapability.WRITE));
     private final Filers filers = new Filers(List.of(new FileFiler(), http, new InMemoryFiler("HTTPS")));
 
     @Test
@@ -41,7 +42,8 @@ class FilersTest {
     @Test
     void anUnservedSchemeNamesTheFieldAndTheSchemesServed() {
         ErgonException e = assertThrows(
-                ErgonException.class, () -> filers.require(URI.create("s3://bucket/key"), FilerCapability.READ, "inputs[0].url"));
+                ErgonException.class,
+                () -> filers.require(URI.create("s3://bucket/key"), FilerCapability.READ, "inputs[0].url"));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         assertEquals("inputs[0].url", e.field().orElseThrow());
         assertEquals("inputs[0].url: no filer serves scheme 's3'; schemes served: file, http, https", e.getMessage());
@@ -50,7 +52,8 @@ class FilersTest {
     @Test
     void aMissingCapabilityNamesTheField() {
         ErgonException e = assertThrows(
-                ErgonException.class, () -> filers.require(URI.create("http://h/dir"), FilerCapability.LIST, "inputs[3].url"));
+                ErgonException.class,
+                () -> filers.require(URI.create("http://h/dir"), FilerCapability.LIST, "inputs[3].url"));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         assertEquals("inputs[3].url", e.field().orElseThrow());
         assertTrue(e.getMessage().startsWith("inputs[3].url: http:// URLs do not support LIST"), e.getMessage());
@@ -83,7 +86,8 @@ class FilersTest {
         try (Filers loaded = Filers.load(name -> new TestProviderContext("ergon.filer." + name + ".", Map.of(), tmp))) {
             assertTrue(loaded.schemes().contains("file"), loaded.schemes().toString());
             assertTrue(
-                    logged.contains("Registering filer 'file' for schemes [file] (dev.ergon.staging)"), logged.toString());
+                    logged.contains("Registering filer 'file' for schemes [file] (dev.ergon.staging)"),
+                    logged.toString());
         } finally {
             jul.removeHandler(handler);
         }

@@ -33,7 +33,8 @@ class GlobTest {
 
     @Test
     void expandsAcrossFoldersWithoutCrossingSlashesOrMatchingDotFiles() throws IOException {
-        for (String f : List.of("data/a.txt", "data/b.txt", "data/.hidden.txt", "data/sub/c.txt", "data/x/d.txt", "other/e.txt")) {
+        for (String f : List.of(
+                "data/a.txt", "data/b.txt", "data/.hidden.txt", "data/sub/c.txt", "data/x/d.txt", "other/e.txt")) {
             Path p = ws.resolve(f);
             Files.createDirectories(p.getParent());
             Files.writeString(p, f);

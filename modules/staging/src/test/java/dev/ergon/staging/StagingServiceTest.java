@@ -65,13 +65,13 @@ class StagingServiceTest {
 
     @Test
     void stagesInContentFilesAndDirectories() throws IOException {
-        Path ref = Files.writeString(Files.createDirectories(tmp.resolve("store")).resolve("ref.fa"), ">chr1\nACGT\n");
+        Path ref =
+                Files.writeString(Files.createDirectories(tmp.resolve("store")).resolve("ref.fa"), ">chr1\nACGT\n");
         mem.put(URI.create("mem://bucket/reads/r1.fq"), "read1".getBytes(UTF_8));
         mem.put(URI.create("mem://bucket/reads/lane%202/r2.fq"), "read2".getBytes(UTF_8));
         mem.put(URI.create("mem://bucket/reads2/not-me.fq"), "sibling".getBytes(UTF_8));
         mem.put(URI.create("mem://bucket/single.txt"), "single".getBytes(UTF_8));
-        TaskSpec spec = task()
-                .content("hello ☺", "/inputs/greeting.txt")
+        TaskSpec spec = task().content("hello ☺", "/inputs/greeting.txt")
                 .input(ref.toUri().toString(), "/data/ref.fa")
                 .input(ref.toString(), "/data/bare-path.fa")
                 .input("mem://bucket/single.txt", "/data/single.txt")
@@ -93,7 +93,8 @@ class StagingServiceTest {
 
     @Test
     void anEmptyDirectoryInputIsAnEmptyFolder() {
-        staging.stageIn(task().directoryInput("mem://bucket/empty", "/data/empty").build(), workspace());
+        staging.stageIn(
+                task().directoryInput("mem://bucket/empty", "/data/empty").build(), workspace());
         assertTrue(Files.isDirectory(workspace().resolve("data/empty")));
     }
 
@@ -109,9 +110,10 @@ class StagingServiceTest {
         write(ws, "out/logs/2.log", "two!");
         write(ws, "out/logs/skip.txt", "not a log");
         Path store = tmp.resolve("results");
-        TaskSpec spec = task()
-                .output("/out/result.txt", "mem://bucket/results/result.txt")
-                .output("/out/result.txt", store.resolve("copy/result.txt").toUri().toString())
+        TaskSpec spec = task().output("/out/result.txt", "mem://bucket/results/result.txt")
+                .output(
+                        "/out/result.txt",
+                        store.resolve("copy/result.txt").toUri().toString())
                 .directoryOutput("/out/dir", "mem://bucket/results/dir/")
                 .wildcardOutput("/out/logs/*.log", "/out/", "mem://bucket/results/wild")
                 .build();
@@ -121,7 +123,8 @@ class StagingServiceTest {
         assertEquals(
                 List.of(
                         new OutputFileLog("mem://bucket/results/result.txt", "/out/result.txt", 6),
-                        new OutputFileLog(store.resolve("copy/result.txt").toUri().toString(), "/out/result.txt", 6),
+                        new OutputFileLog(
+                                store.resolve("copy/result.txt").toUri().toString(), "/out/result.txt", 6),
                         new OutputFileLog("mem://bucket/results/dir/a.txt", "/out/dir/a.txt", 1),
                         new OutputFileLog("mem://bucket/results/dir/sub/b%20c.txt", "/out/dir/sub/b c.txt", 2),
                         new OutputFileLog("mem://bucket/results/wild/logs/1.log", "/out/logs/1.log", 3),
@@ -135,8 +138,18 @@ class StagingServiceTest {
                         "mem://bucket/results/wild/logs/1.log",
                         "mem://bucket/results/wild/logs/2.log"),
                 mem.urls());
-        assertEquals("bc", new String(mem.get(URI.create("mem://bucket/results/dir/sub/b%20c.txt")).orElseThrow(), UTF_8));
-        assertEquals("two!", new String(mem.get(URI.create("mem://bucket/results/wild/logs/2.log")).orElseThrow(), UTF_8));
+        assertEquals(
+                "bc",
+                new String(
+                        mem.get(URI.create("mem://bucket/results/dir/sub/b%20c.txt"))
+                                .orElseThrow(),
+                        UTF_8));
+        assertEquals(
+                "two!",
+                new String(
+                        mem.get(URI.create("mem://bucket/results/wild/logs/2.log"))
+                                .orElseThrow(),
+                        UTF_8));
         assertEquals("result", Files.readString(store.resolve("copy/result.txt")));
     }
 
@@ -144,8 +157,7 @@ class StagingServiceTest {
     void aWildcardMatchingAFolderUploadsItsFilesAndNoMatchIsNotAnError() throws IOException {
         write(workspace(), "work/run-1/out.txt", "1");
         write(workspace(), "work/run-2/deep/out.txt", "2");
-        TaskSpec spec = task()
-                .wildcardOutput("/work/run-*", "/work", "mem://b/runs/")
+        TaskSpec spec = task().wildcardOutput("/work/run-*", "/work", "mem://b/runs/")
                 .wildcardOutput("/work/*.bam", "/work/", "mem://b/bams")
                 .build();
         List<OutputFileLog> logs = staging.stageOut(spec, workspace());
@@ -171,11 +183,13 @@ class StagingServiceTest {
         write(workspace(), "out/dir/ok.txt", "ok");
         Files.createSymbolicLink(workspace().resolve("out/dir/leak.txt"), secret);
         Files.createSymbolicLink(workspace().resolve("out/leak.txt"), secret);
-        Files.createSymbolicLink(workspace().resolve("out/inside.txt"), workspace().resolve("out/dir/ok.txt"));
+        Files.createSymbolicLink(
+                workspace().resolve("out/inside.txt"), workspace().resolve("out/dir/ok.txt"));
 
         ErgonException e = assertThrows(
                 ErgonException.class,
-                () -> staging.stageOut(task().output("/out/leak.txt", "mem://b/leak").build(), workspace()));
+                () -> staging.stageOut(
+                        task().output("/out/leak.txt", "mem://b/leak").build(), workspace()));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         List<OutputFileLog> logs = staging.stageOut(
                 task().directoryOutput("/out/dir", "mem://b/dir")
@@ -192,16 +206,29 @@ class StagingServiceTest {
 
     @Test
     void validationNamesTheOffendingField() {
-        expectInvalid("inputs[0].content", spec(
-                List.of(new InputSpec(
-                        Optional.empty(), Optional.of("mem://b/x"), "/data/x", FileType.FILE, Optional.of("both"), false)),
-                List.of()));
-        expectInvalid("inputs[0].url", spec(
-                List.of(new InputSpec(Optional.empty(), Optional.empty(), "/data/x", FileType.FILE, Optional.empty(), false)),
-                List.of()));
-        expectInvalid("inputs[0].type", spec(
-                List.of(new InputSpec(Optional.empty(), Optional.empty(), "/d", FileType.DIRECTORY, Optional.of("x"), false)),
-                List.of()));
+        expectInvalid(
+                "inputs[0].content",
+                spec(
+                        List.of(new InputSpec(
+                                Optional.empty(),
+                                Optional.of("mem://b/x"),
+                                "/data/x",
+                                FileType.FILE,
+                                Optional.of("both"),
+                                false)),
+                        List.of()));
+        expectInvalid(
+                "inputs[0].url",
+                spec(
+                        List.of(new InputSpec(
+                                Optional.empty(), Optional.empty(), "/data/x", FileType.FILE, Optional.empty(), false)),
+                        List.of()));
+        expectInvalid(
+                "inputs[0].type",
+                spec(
+                        List.of(new InputSpec(
+                                Optional.empty(), Optional.empty(), "/d", FileType.DIRECTORY, Optional.of("x"), false)),
+                        List.of()));
         expectInvalid("inputs[0].path", b -> b.content("x", "data/relative.txt"));
         expectInvalid("inputs[0].path", b -> b.content("x", "/data/../../etc/passwd"));
         expectInvalid("inputs[0].path", b -> b.content("x", "/"));
@@ -213,18 +240,26 @@ class StagingServiceTest {
         expectInvalid("outputs[0].url", b -> b.output("/out/x", "ro://bucket/x"));
         expectInvalid("outputs[0].url", b -> b.output("/out/x", "/no/scheme"));
         expectInvalid("outputs[0].path", b -> b.output("/out/../../x", "mem://b/x"));
-        expectInvalid("outputs[1].path_prefix", spec(
-                List.of(),
-                List.of(
-                        new OutputSpec(Optional.empty(), "mem://b/x", "/out/x", Optional.empty(), FileType.FILE),
-                        new OutputSpec(Optional.empty(), "mem://b/", "/out/*.txt", Optional.empty(), FileType.FILE))));
+        expectInvalid(
+                "outputs[1].path_prefix",
+                spec(
+                        List.of(),
+                        List.of(
+                                new OutputSpec(
+                                        Optional.empty(), "mem://b/x", "/out/x", Optional.empty(), FileType.FILE),
+                                new OutputSpec(
+                                        Optional.empty(), "mem://b/", "/out/*.txt", Optional.empty(), FileType.FILE))));
         expectInvalid("outputs[0].url", b -> b.directoryOutput("/out", "mem://b/dir?sig=1"));
         expectInvalid("outputs[0].path_prefix", b -> b.wildcardOutput("/out/*.txt", "/elsewhere/", "mem://b/"));
 
         ErgonException e = expectInvalid("inputs[0].url", b -> b.input("s3://bucket/key", "/in"));
-        assertEquals("inputs[0].url: no filer serves scheme 's3'; schemes served: file, flaky, mem, ro, slow", e.getMessage());
+        assertEquals(
+                "inputs[0].url: no filer serves scheme 's3'; schemes served: file, flaky, mem, ro, slow",
+                e.getMessage());
         // A valid task passes, and a read-only scheme is fine for a FILE input.
-        staging.validate(task().input("ro://bucket/x", "/in/x").wildcardOutput("/out/*.txt", "/out/", "mem://b/").build());
+        staging.validate(task().input("ro://bucket/x", "/in/x")
+                .wildcardOutput("/out/*.txt", "/out/", "mem://b/")
+                .build());
     }
 
     private ErgonException expectInvalid(String field, Consumer<TaskBuilder> setup) {
@@ -240,9 +275,17 @@ class StagingServiceTest {
         assertTrue(e.getMessage().startsWith(field + ": "), e.getMessage());
         // stage-in and stage-out validate their side before they transfer anything
         if (field.startsWith("inputs")) {
-            assertEquals(field, assertThrows(ErgonException.class, () -> staging.stageIn(spec, workspace())).field().orElseThrow());
+            assertEquals(
+                    field,
+                    assertThrows(ErgonException.class, () -> staging.stageIn(spec, workspace()))
+                            .field()
+                            .orElseThrow());
         } else {
-            assertEquals(field, assertThrows(ErgonException.class, () -> staging.stageOut(spec, workspace())).field().orElseThrow());
+            assertEquals(
+                    field,
+                    assertThrows(ErgonException.class, () -> staging.stageOut(spec, workspace()))
+                            .field()
+                            .orElseThrow());
         }
         return e;
     }
@@ -260,7 +303,8 @@ class StagingServiceTest {
         write(workspace(), "out.txt", "out");
         flaky.failuresLeft.set(2);
         flaky.calls.set(0);
-        List<OutputFileLog> logs = staging.stageOut(task().output("/out.txt", "flaky://b/out.txt").build(), workspace());
+        List<OutputFileLog> logs =
+                staging.stageOut(task().output("/out.txt", "flaky://b/out.txt").build(), workspace());
         assertEquals(List.of(new OutputFileLog("flaky://b/out.txt", "/out.txt", 3)), logs);
         assertEquals(3, flaky.calls.get());
     }
@@ -270,10 +314,13 @@ class StagingServiceTest {
         flaky.failuresLeft.set(100);
         ErgonException e = assertThrows(
                 ErgonException.class,
-                () -> staging.stageIn(task().input("flaky://user:hunter2@b/in.txt", "/in.txt").build(), workspace()));
+                () -> staging.stageIn(
+                        task().input("flaky://user:hunter2@b/in.txt", "/in.txt").build(), workspace()));
         assertEquals(ErrorKind.BACKEND_UNAVAILABLE, e.kind());
         assertEquals(4, flaky.calls.get());
-        assertTrue(e.getMessage().startsWith("inputs[0].url: cannot download 'flaky://***@b/in.txt' to /in.txt"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("inputs[0].url: cannot download 'flaky://***@b/in.txt' to /in.txt"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("gave up after 4 attempts"), e.getMessage());
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
@@ -282,7 +329,8 @@ class StagingServiceTest {
     void aMissingInputFailsAtOnceNamingItsUrl() {
         ErgonException e = assertThrows(
                 ErgonException.class,
-                () -> staging.stageIn(task().input("flaky://bucket/missing.txt", "/in.txt").build(), workspace()));
+                () -> staging.stageIn(
+                        task().input("flaky://bucket/missing.txt", "/in.txt").build(), workspace()));
         assertEquals(ErrorKind.NOT_FOUND, e.kind());
         assertEquals(1, flaky.calls.get());
         assertEquals("inputs[0].url", e.field().orElseThrow());
@@ -329,8 +377,8 @@ class StagingServiceTest {
         assertArrayEquals("tail".getBytes(UTF_8), slice(staged, size - 4, 4));
 
         Path back = tmp.resolve("store/back/big.bin");
-        List<OutputFileLog> logs =
-                staging.stageOut(task().output("/data/big.bin", back.toUri().toString()).build(), workspace());
+        List<OutputFileLog> logs = staging.stageOut(
+                task().output("/data/big.bin", back.toUri().toString()).build(), workspace());
         assertEquals(size, logs.get(0).sizeBytes());
         assertEquals(size, Files.size(back));
         assertArrayEquals("head".getBytes(UTF_8), slice(back, 0, 4));

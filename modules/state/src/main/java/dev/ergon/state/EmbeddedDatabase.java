@@ -39,7 +39,8 @@ final class EmbeddedDatabase implements AutoCloseable {
             LOG.log(Level.INFO, "Embedded PostgreSQL started on port {0} with data in {1}", pg.getPort(), dir);
             return new EmbeddedDatabase(pg);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
         }
     }
 

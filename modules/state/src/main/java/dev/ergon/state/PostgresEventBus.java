@@ -57,7 +57,8 @@ public final class PostgresEventBus implements EventBus {
 
     @Override
     public Subscription subscribe(String topic, Consumer<Event> handler) {
-        Registration r = new Registration(requireNonNull(topic, "topic is null"), requireNonNull(handler, "handler is null"));
+        Registration r =
+                new Registration(requireNonNull(topic, "topic is null"), requireNonNull(handler, "handler is null"));
         registrations.add(r);
         return () -> registrations.remove(r);
     }

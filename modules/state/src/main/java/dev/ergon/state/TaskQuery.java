@@ -17,7 +17,11 @@ import java.util.OptionalLong;
  * @param beforeSeq only tasks older than this position
  */
 public record TaskQuery(
-        Optional<String> namePrefix, Optional<TaskState> state, List<TagFilter> tags, int pageSize, OptionalLong beforeSeq) {
+        Optional<String> namePrefix,
+        Optional<TaskState> state,
+        List<TagFilter> tags,
+        int pageSize,
+        OptionalLong beforeSeq) {
     public TaskQuery {
         requireNonNull(namePrefix, "namePrefix is null");
         requireNonNull(state, "state is null");

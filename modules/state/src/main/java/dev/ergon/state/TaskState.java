@@ -25,7 +25,9 @@ public enum TaskState {
     private static final Map<TaskState, Set<TaskState>> NEXT = Map.ofEntries(
             Map.entry(UNKNOWN, EnumSet.noneOf(TaskState.class)),
             Map.entry(QUEUED, EnumSet.of(INITIALIZING, CANCELED, SYSTEM_ERROR)),
-            Map.entry(INITIALIZING, EnumSet.of(RUNNING, COMPLETE, EXECUTOR_ERROR, SYSTEM_ERROR, CANCELING, PREEMPTED, QUEUED)),
+            Map.entry(
+                    INITIALIZING,
+                    EnumSet.of(RUNNING, COMPLETE, EXECUTOR_ERROR, SYSTEM_ERROR, CANCELING, PREEMPTED, QUEUED)),
             Map.entry(RUNNING, EnumSet.of(COMPLETE, EXECUTOR_ERROR, SYSTEM_ERROR, CANCELING, PREEMPTED, PAUSED)),
             Map.entry(PAUSED, EnumSet.of(RUNNING, CANCELING, SYSTEM_ERROR)),
             Map.entry(CANCELING, EnumSet.of(CANCELED, SYSTEM_ERROR)),

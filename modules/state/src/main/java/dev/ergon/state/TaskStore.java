@@ -148,7 +148,10 @@ public final class TaskStore {
             int k = params.size();
             if (f.value().isPresent()) {
                 params.add(f.value().get());
-                sql.append(" AND t.tags @> jsonb_build_object(?").append(k).append("::text, ?").append(params.size())
+                sql.append(" AND t.tags @> jsonb_build_object(?")
+                        .append(k)
+                        .append("::text, ?")
+                        .append(params.size())
                         .append("::text)");
             } else {
                 // jsonb_exists is the '?' operator, which JDBC would read as a parameter marker
@@ -280,14 +283,14 @@ public final class TaskStore {
         if (limit <= 0) {
             return List.of();
         }
-        return db.inTransaction(em -> strings(em.createNativeQuery(
-                        "UPDATE task SET lease_owner = ?1, lease_expires = ?2 WHERE id IN ("
+        return db.inTransaction(
+                em -> strings(em.createNativeQuery("UPDATE task SET lease_owner = ?1, lease_expires = ?2 WHERE id IN ("
                                 + "SELECT id FROM task WHERE state = 'QUEUED' AND lease_owner IS NULL ORDER BY seq LIMIT ?3"
                                 + " FOR UPDATE SKIP LOCKED) RETURNING id")
-                .setParameter(1, owner)
-                .setParameter(2, now().plus(lease))
-                .setParameter(3, limit)
-                .getResultList()));
+                        .setParameter(1, owner)
+                        .setParameter(2, now().plus(lease))
+                        .setParameter(3, limit)
+                        .getResultList()));
     }
 
     /**
@@ -343,10 +346,10 @@ public final class TaskStore {
      * default) at start-up: the leases it finds were held by its own earlier, dead, incarnation.
      */
     public int expireAllLeases() {
-        return db.inTransaction(em -> em.createNativeQuery(
-                        "UPDATE task SET lease_expires = ?1 WHERE lease_owner IS NOT NULL")
-                .setParameter(1, now().minusSeconds(1))
-                .executeUpdate());
+        return db.inTransaction(
+                em -> em.createNativeQuery("UPDATE task SET lease_expires = ?1 WHERE lease_owner IS NOT NULL")
+                        .setParameter(1, now().minusSeconds(1))
+                        .executeUpdate());
     }
 
     /**
@@ -415,7 +418,8 @@ public final class TaskStore {
     public Map<TaskState, Long> countByState() {
         return db.read(em -> {
             Map<TaskState, Long> out = new java.util.EnumMap<>(TaskState.class);
-            for (Object row : em.createNativeQuery("SELECT state, count(*) FROM task GROUP BY state").getResultList()) {
+            for (Object row : em.createNativeQuery("SELECT state, count(*) FROM task GROUP BY state")
+                    .getResultList()) {
                 Object[] r = (Object[]) row;
                 out.put(TaskState.valueOf((String) r[0]), ((Number) r[1]).longValue());
             }

@@ -65,9 +65,10 @@ class TaskStoreIT {
         noCommand.getExecutors().get(0).setCommandJson("[]");
         assertThrows(PersistenceException.class, () -> store.create(noCommand));
         assertTrue(store.find(noCommand.getId(), false).isEmpty(), "a rejected task left a row behind");
-        assertThrows(PersistenceException.class, () -> db.inTransaction(em -> em.createNativeQuery(
-                        "UPDATE task SET state = 'DONE' WHERE id IS NOT NULL")
-                .executeUpdate()));
+        assertThrows(
+                PersistenceException.class,
+                () -> db.inTransaction(em -> em.createNativeQuery("UPDATE task SET state = 'DONE' WHERE id IS NOT NULL")
+                        .executeUpdate()));
     }
 
     @Test
@@ -75,9 +76,12 @@ class TaskStoreIT {
         TaskEntity t = task("race", "{}", 1);
         store.create(t);
         assertTrue(store.transition(t.getId(), TaskState.QUEUED, TaskState.INITIALIZING));
-        assertFalse(store.transition(t.getId(), TaskState.QUEUED, TaskState.INITIALIZING), "a lost race must change nothing");
+        assertFalse(
+                store.transition(t.getId(), TaskState.QUEUED, TaskState.INITIALIZING),
+                "a lost race must change nothing");
         assertTrue(store.transition(t.getId(), TaskState.INITIALIZING, TaskState.RUNNING));
-        assertThrows(IllegalArgumentException.class, () -> store.transition(t.getId(), TaskState.RUNNING, TaskState.QUEUED));
+        assertThrows(
+                IllegalArgumentException.class, () -> store.transition(t.getId(), TaskState.RUNNING, TaskState.QUEUED));
         assertTrue(store.transition(t.getId(), TaskState.RUNNING, TaskState.COMPLETE, List.of("done \"quoted\"")));
         TaskEntity back = store.find(t.getId(), false).orElseThrow();
         assertEquals(TaskState.COMPLETE, back.getState());
@@ -123,14 +127,33 @@ class TaskStoreIT {
         store.create(b);
         store.create(c);
         store.transition(b.getId(), TaskState.QUEUED, TaskState.CANCELED);
-        assertEquals(List.of(b.getId(), a.getId()), ids(new TaskQuery(Optional.of(prefix), Optional.empty(), List.of(), 10, OptionalLong.empty())));
-        assertEquals(List.of(a.getId()), ids(new TaskQuery(Optional.of(prefix), Optional.of(TaskState.QUEUED), List.of(), 10, OptionalLong.empty())));
-        assertEquals(List.of(a.getId()), ids(new TaskQuery(Optional.of(prefix), Optional.empty(),
-                List.of(new TaskQuery.TagFilter("project", Optional.of("x"))), 10, OptionalLong.empty())));
-        assertEquals(List.of(a.getId()), ids(new TaskQuery(Optional.of(prefix), Optional.empty(),
-                List.of(new TaskQuery.TagFilter("owner", Optional.empty())), 10, OptionalLong.empty())));
+        assertEquals(
+                List.of(b.getId(), a.getId()),
+                ids(new TaskQuery(Optional.of(prefix), Optional.empty(), List.of(), 10, OptionalLong.empty())));
+        assertEquals(
+                List.of(a.getId()),
+                ids(new TaskQuery(
+                        Optional.of(prefix), Optional.of(TaskState.QUEUED), List.of(), 10, OptionalLong.empty())));
+        assertEquals(
+                List.of(a.getId()),
+                ids(new TaskQuery(
+                        Optional.of(prefix),
+                        Optional.empty(),
+                        List.of(new TaskQuery.TagFilter("project", Optional.of("x"))),
+                        10,
+                        OptionalLong.empty())));
+        assertEquals(
+                List.of(a.getId()),
+                ids(new TaskQuery(
+                        Optional.of(prefix),
+                        Optional.empty(),
+                        List.of(new TaskQuery.TagFilter("owner", Optional.empty())),
+                        10,
+                        OptionalLong.empty())));
         // LIKE wildcards in the prefix are literal
-        assertEquals(List.of(), ids(new TaskQuery(Optional.of("filter%"), Optional.empty(), List.of(), 10, OptionalLong.empty())));
+        assertEquals(
+                List.of(),
+                ids(new TaskQuery(Optional.of("filter%"), Optional.empty(), List.of(), 10, OptionalLong.empty())));
     }
 
     @Test
@@ -138,7 +161,8 @@ class TaskStoreIT {
         String batch = UUID.randomUUID().toString();
         Set<String> even = new HashSet<>();
         for (int i = 0; i < 30; i++) {
-            TaskEntity t = task("tagpage", "{\"batch\":\"" + batch + "\",\"parity\":\"" + (i % 2 == 0 ? "even" : "odd") + "\"}", 1);
+            TaskEntity t = task(
+                    "tagpage", "{\"batch\":\"" + batch + "\",\"parity\":\"" + (i % 2 == 0 ? "even" : "odd") + "\"}", 1);
             store.create(t);
             if (i % 2 == 0) {
                 even.add(t.getId());
@@ -147,7 +171,8 @@ class TaskStoreIT {
         Set<String> seen = new HashSet<>();
         OptionalLong before = OptionalLong.empty();
         List<TaskQuery.TagFilter> filters = List.of(
-                new TaskQuery.TagFilter("batch", Optional.of(batch)), new TaskQuery.TagFilter("parity", Optional.of("even")));
+                new TaskQuery.TagFilter("batch", Optional.of(batch)),
+                new TaskQuery.TagFilter("parity", Optional.of("even")));
         do {
             TaskPage p = store.list(new TaskQuery(Optional.empty(), Optional.empty(), filters, 4, before), false);
             p.tasks().forEach(t -> assertTrue(seen.add(t.getId())));
@@ -155,9 +180,17 @@ class TaskStoreIT {
         } while (before.isPresent());
         assertEquals(even, seen);
         // key-only first filter
-        assertEquals(30, ids(new TaskQuery(Optional.of("tagpage"), Optional.empty(), List.of(
-                new TaskQuery.TagFilter("batch", Optional.of(batch)), new TaskQuery.TagFilter("parity", Optional.empty())), 100,
-                OptionalLong.empty())).size());
+        assertEquals(
+                30,
+                ids(new TaskQuery(
+                                Optional.of("tagpage"),
+                                Optional.empty(),
+                                List.of(
+                                        new TaskQuery.TagFilter("batch", Optional.of(batch)),
+                                        new TaskQuery.TagFilter("parity", Optional.empty())),
+                                100,
+                                OptionalLong.empty()))
+                        .size());
     }
 
     private List<String> ids(TaskQuery q) {
@@ -203,7 +236,8 @@ class TaskStoreIT {
         TaskEntity t = task("lease", "{}", 1);
         store.create(t);
         // claim everything queued so this task is leased by "dead"
-        while (!store.claimQueued("dead-" + t.getId(), 100, Duration.ofMillis(1)).isEmpty()) {}
+        while (!store.claimQueued("dead-" + t.getId(), 100, Duration.ofMillis(1))
+                .isEmpty()) {}
         assertTrue(store.transition(t.getId(), TaskState.QUEUED, TaskState.INITIALIZING));
         assertTrue(store.markSubmitted(t.getId(), "dead-" + t.getId(), "local", t.getId()));
         assertFalse(store.markSubmitted(t.getId(), "dead-" + t.getId(), "local", t.getId()), "submitted twice");
@@ -211,7 +245,10 @@ class TaskStoreIT {
         for (int i = 0; i < 50 && reclaimed.stream().noneMatch(x -> x.getId().equals(t.getId())); i++) {
             reclaimed.addAll(store.claimExpired("alive", 1000, Duration.ofMinutes(1)));
         }
-        TaskEntity back = reclaimed.stream().filter(x -> x.getId().equals(t.getId())).findFirst().orElseThrow();
+        TaskEntity back = reclaimed.stream()
+                .filter(x -> x.getId().equals(t.getId()))
+                .findFirst()
+                .orElseThrow();
         assertEquals("alive", back.getLeaseOwner());
         assertTrue(back.getSubmittedAt() != null, "after a crash Ergon must see the task was submitted");
         assertEquals(1, store.renewLeases("alive", List.of(t.getId()), Duration.ofMinutes(2)));
@@ -236,8 +273,14 @@ class TaskStoreIT {
     void executorLogsAndOutputLogs() {
         TaskEntity t = task("logs", "{}", 2);
         store.create(t);
-        store.recordExecutor(t.getId(), 1, Optional.of(java.time.Instant.now()), Optional.of(java.time.Instant.now()),
-                OptionalInt.of(3), "out\u0000put", "err");
+        store.recordExecutor(
+                t.getId(),
+                1,
+                Optional.of(java.time.Instant.now()),
+                Optional.of(java.time.Instant.now()),
+                OptionalInt.of(3),
+                "out\u0000put",
+                "err");
         store.setOutputLogs(t.getId(), "[{\"url\":\"file:///x\",\"path\":\"/x\",\"size_bytes\":\"3\"}]");
         TaskEntity back = store.find(t.getId(), true).orElseThrow();
         assertEquals(3, back.getExecutors().get(1).getExitCode());

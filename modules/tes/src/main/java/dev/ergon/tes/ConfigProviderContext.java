@@ -20,7 +20,8 @@ final class ConfigProviderContext implements ProviderContext {
     private final Path dataDir;
     private final Map<Class<?>, Object> services;
 
-    ConfigProviderContext(Config c, String prefix, List<ConfigProperty> declared, Path dataDir, Map<Class<?>, Object> services) {
+    ConfigProviderContext(
+            Config c, String prefix, List<ConfigProperty> declared, Path dataDir, Map<Class<?>, Object> services) {
         Map<String, String> values = new HashMap<>();
         for (ConfigProperty p : declared) {
             c.getOptionalValue(prefix + p.key(), String.class).ifPresent(v -> values.put(p.key(), v));

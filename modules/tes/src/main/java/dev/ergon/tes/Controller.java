@@ -74,7 +74,11 @@ public class Controller {
             }
         });
         loop = Thread.ofPlatform().daemon().name("ergon-controller").start(this::loop);
-        LOG.log(Level.INFO, "Controller {0} started (max {1} active tasks)", owner, runtime.settings().maxActive());
+        LOG.log(
+                Level.INFO,
+                "Controller {0} started (max {1} active tasks)",
+                owner,
+                runtime.settings().maxActive());
     }
 
     /** Wakes the claim loop now (e.g. after a task was created in this process). */
@@ -94,7 +98,11 @@ public class Controller {
                 int capacity = s.maxActive() - active.size();
                 if (capacity > 0) {
                     for (TaskEntity t : store.claimExpired(owner, capacity, lease)) {
-                        LOG.log(Level.INFO, "Recovering task {0} (state {1}) from a controller that stopped", t.getId(), t.getState());
+                        LOG.log(
+                                Level.INFO,
+                                "Recovering task {0} (state {1}) from a controller that stopped",
+                                t.getId(),
+                                t.getState());
                         launch(t.getId());
                     }
                 }

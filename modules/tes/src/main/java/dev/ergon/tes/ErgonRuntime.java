@@ -66,7 +66,8 @@ public class ErgonRuntime {
         try {
             Files.createDirectories(settings.dataDir());
         } catch (IOException e) {
-            throw new IllegalStateException("ergon.data-dir: cannot create " + settings.dataDir() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "ergon.data-dir: cannot create " + settings.dataDir() + ": " + e.getMessage(), e);
         }
         database = Database.open(new DatabaseSettings(
                 settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dataDir(), settings.dbPoolSize()));
@@ -77,9 +78,12 @@ public class ErgonRuntime {
                 config, "ergon.filer." + name + ".", declaredFiler(name), providerDir("filer-" + name), services));
         staging = new StagingService(filers, settings.stagingConcurrency());
         backend = createBackend(config, services);
-        backend.unavailableReason().ifPresent(r -> LOG.log(Level.WARNING,
-                "Executor backend ''{0}'' cannot run tasks: {1}. Tasks will end in SYSTEM_ERROR until this is fixed.",
-                backendName, r));
+        backend.unavailableReason()
+                .ifPresent(r -> LOG.log(
+                        Level.WARNING,
+                        "Executor backend ''{0}'' cannot run tasks: {1}. Tasks will end in SYSTEM_ERROR until this is fixed.",
+                        backendName,
+                        r));
         tesTasks = new TesTasks(settings.maxContentBytes());
         taskWriter = new TaskWriter(store, events, 2);
         started = true;
@@ -109,14 +113,27 @@ public class ErgonRuntime {
         for (EventBusProvider p : ServiceLoader.load(EventBusProvider.class)) {
             found.add(p.name());
             if (p.name().equals(settings.events())) {
-                LOG.log(Level.INFO, "Registering event bus ''{0}'' ({1})", p.name(), p.getClass().getModule().getName() == null
-                        ? p.getClass().getPackageName() : p.getClass().getModule().getName());
+                LOG.log(
+                        Level.INFO,
+                        "Registering event bus ''{0}'' ({1})",
+                        p.name(),
+                        p.getClass().getModule().getName() == null
+                                ? p.getClass().getPackageName()
+                                : p.getClass().getModule().getName());
                 return p.create(new ConfigProviderContext(
-                        config, "ergon.events." + p.name() + ".", p.configProperties(), providerDir("events-" + p.name()), services));
+                        config,
+                        "ergon.events." + p.name() + ".",
+                        p.configProperties(),
+                        providerDir("events-" + p.name()),
+                        services));
             }
         }
-        throw new ErgonException(ErrorKind.INVALID_INPUT, "ergon.events", "ergon.events: no event bus named '"
-                + settings.events() + "'; found " + found + ". Add the module that provides it (e.g. ergon-events-redis) to the class path.", null);
+        throw new ErgonException(
+                ErrorKind.INVALID_INPUT,
+                "ergon.events",
+                "ergon.events: no event bus named '" + settings.events() + "'; found " + found
+                        + ". Add the module that provides it (e.g. ergon-events-redis) to the class path.",
+                null);
     }
 
     private ExecutorBackend createBackend(Config config, Map<Class<?>, Object> services) {
@@ -124,14 +141,26 @@ public class ErgonRuntime {
         for (ExecutorBackendProvider p : ServiceLoader.load(ExecutorBackendProvider.class)) {
             found.add(p.name());
             if (p.name().equals(settings.executor())) {
-                LOG.log(Level.INFO, "Registering executor backend ''{0}'' ({1})", p.name(), p.getClass().getPackageName());
+                LOG.log(
+                        Level.INFO,
+                        "Registering executor backend ''{0}'' ({1})",
+                        p.name(),
+                        p.getClass().getPackageName());
                 backendName = p.name();
                 return p.create(new ConfigProviderContext(
-                        config, "ergon.executor." + p.name() + ".", p.configProperties(), providerDir("executor-" + p.name()), services));
+                        config,
+                        "ergon.executor." + p.name() + ".",
+                        p.configProperties(),
+                        providerDir("executor-" + p.name()),
+                        services));
             }
         }
-        throw new ErgonException(ErrorKind.INVALID_INPUT, "ergon.executor", "ergon.executor: no executor backend named '"
-                + settings.executor() + "'; found " + found + ". Add the module that provides it (e.g. ergon-executor-kubernetes) to the class path.", null);
+        throw new ErgonException(
+                ErrorKind.INVALID_INPUT,
+                "ergon.executor",
+                "ergon.executor: no executor backend named '" + settings.executor() + "'; found " + found
+                        + ". Add the module that provides it (e.g. ergon-executor-kubernetes) to the class path.",
+                null);
     }
 
     ErgonSettings settings() {

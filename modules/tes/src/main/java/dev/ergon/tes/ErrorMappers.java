@@ -21,11 +21,15 @@ public final class ErrorMappers {
     private ErrorMappers() {}
 
     static Response error(int status, String msg, String field) {
-        JsonObjectBuilder b = TesTasks.JSON.createObjectBuilder().add("msg", msg).add("status_code", status);
+        JsonObjectBuilder b =
+                TesTasks.JSON.createObjectBuilder().add("msg", msg).add("status_code", status);
         if (field != null) {
             b.add("field", field);
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(b.build().toString()).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(b.build().toString())
+                .build();
     }
 
     /** {@link ErgonException} → its kind's status. */

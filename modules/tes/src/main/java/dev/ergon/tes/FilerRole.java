@@ -49,11 +49,13 @@ public final class FilerRole {
             spec = TesTasks.parseObject(specJson, "ERGON_STAGING_SPEC");
             int version = Json.integer(spec, "", "version").orElse(0L).intValue();
             if (version != 1) {
-                throw ErgonException.invalid("version", "staging spec version " + version + " is not supported (expected 1)");
+                throw ErgonException.invalid(
+                        "version", "staging spec version " + version + " is not supported (expected 1)");
             }
             String declared = Json.requiredString(spec, "", "role");
             if (!declared.equals(role)) {
-                throw ErgonException.invalid("role", "the spec is for '" + declared + "' but this container runs '" + role + "'");
+                throw ErgonException.invalid(
+                        "role", "the spec is for '" + declared + "' but this container runs '" + role + "'");
             }
         } catch (ErgonException e) {
             err.println("ergon " + role + ": bad ERGON_STAGING_SPEC: " + e.getMessage());
@@ -62,16 +64,32 @@ public final class FilerRole {
         try {
             Path root = Path.of(Json.requiredString(spec, "", "root"));
             String taskId = Json.string(spec, "", "taskId").orElse("task");
-            TaskSpec task = new TaskSpec(taskId, Optional.empty(),
-                    List.of(new ExecutorSpec("none", List.of("true"), Optional.empty(), Optional.empty(), Optional.empty(),
-                            Optional.empty(), Map.of(), false)),
-                    inputs(spec), outputs(spec), List.of(), ResourceSpec.none(), Map.of(), Optional.empty());
+            TaskSpec task = new TaskSpec(
+                    taskId,
+                    Optional.empty(),
+                    List.of(new ExecutorSpec(
+                            "none",
+                            List.of("true"),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Map.of(),
+                            false)),
+                    inputs(spec),
+                    outputs(spec),
+                    List.of(),
+                    ResourceSpec.none(),
+                    Map.of(),
+                    Optional.empty());
             Config config = ConfigProvider.getConfig();
             Path scratch = Files.createTempDirectory("ergon-filer");
             try (Filers filers = Filers.load(name -> new ConfigProviderContext(
                             config, "ergon.filer." + name + ".", declared(name), scratch, Map.of()));
-                    StagingService staging = new StagingService(filers,
-                            config.getOptionalValue("ergon.staging.concurrency", Integer.class).orElse(4))) {
+                    StagingService staging = new StagingService(
+                            filers,
+                            config.getOptionalValue("ergon.staging.concurrency", Integer.class)
+                                    .orElse(4))) {
                 if (role.equals("stage-in")) {
                     for (String folder : Json.strings(spec, "", "folders")) {
                         Path p = WorkspacePaths.resolve(root, folder);
@@ -88,7 +106,8 @@ public final class FilerRole {
                 } else {
                     List<OutputFileLog> logs = staging.stageOut(task, root);
                     for (OutputFileLog l : logs) {
-                        out.println("ergon stage-out: " + l.path() + " -> " + l.url() + " (" + l.sizeBytes() + " bytes)");
+                        out.println(
+                                "ergon stage-out: " + l.path() + " -> " + l.url() + " (" + l.sizeBytes() + " bytes)");
                     }
                 }
             }
@@ -117,8 +136,12 @@ public final class FilerRole {
         for (int i = 0; i < in.size(); i++) {
             JsonObject o = in.get(i);
             String p = "inputs[" + i + "]";
-            out.add(new InputSpec(Json.string(o, p, "name"), Json.string(o, p, "url").filter(s -> !s.isEmpty()),
-                    Json.requiredString(o, p, "path"), type(o, p), Json.string(o, p, "content"),
+            out.add(new InputSpec(
+                    Json.string(o, p, "name"),
+                    Json.string(o, p, "url").filter(s -> !s.isEmpty()),
+                    Json.requiredString(o, p, "path"),
+                    type(o, p),
+                    Json.string(o, p, "content"),
                     Json.bool(o, p, "streamable").orElse(false)));
         }
         return out;
@@ -130,8 +153,13 @@ public final class FilerRole {
         for (int i = 0; i < in.size(); i++) {
             JsonObject o = in.get(i);
             String p = "outputs[" + i + "]";
-            out.add(new OutputSpec(Json.string(o, p, "name"), Json.requiredString(o, p, "url"), Json.requiredString(o, p, "path"),
-                    Json.string(o, p, "pathPrefix").or(() -> Json.string(o, p, "path_prefix")).filter(s -> !s.isEmpty()),
+            out.add(new OutputSpec(
+                    Json.string(o, p, "name"),
+                    Json.requiredString(o, p, "url"),
+                    Json.requiredString(o, p, "path"),
+                    Json.string(o, p, "pathPrefix")
+                            .or(() -> Json.string(o, p, "path_prefix"))
+                            .filter(s -> !s.isEmpty()),
                     type(o, p)));
         }
         return out;

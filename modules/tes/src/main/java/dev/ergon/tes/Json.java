@@ -38,7 +38,8 @@ final class Json {
     }
 
     static String requiredString(JsonObject o, String prefix, String name) {
-        String s = string(o, prefix, name).orElseThrow(() -> ErgonException.invalid(field(prefix, name), "is required"));
+        String s =
+                string(o, prefix, name).orElseThrow(() -> ErgonException.invalid(field(prefix, name), "is required"));
         if (s.isBlank()) {
             throw ErgonException.invalid(field(prefix, name), "must not be blank");
         }
@@ -99,7 +100,8 @@ final class Json {
         List<JsonObject> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             if (!(a.get(i) instanceof JsonObject j)) {
-                throw ErgonException.invalid(field(prefix, name) + "[" + i + "]", "must be an object, got " + type(a.get(i)));
+                throw ErgonException.invalid(
+                        field(prefix, name) + "[" + i + "]", "must be an object, got " + type(a.get(i)));
             }
             out.add(j);
         }
@@ -117,7 +119,8 @@ final class Json {
         List<String> out = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             if (!(a.get(i) instanceof JsonString s)) {
-                throw ErgonException.invalid(field(prefix, name) + "[" + i + "]", "must be a string, got " + type(a.get(i)));
+                throw ErgonException.invalid(
+                        field(prefix, name) + "[" + i + "]", "must be a string, got " + type(a.get(i)));
             }
             out.add(s.getString());
         }
@@ -137,7 +140,8 @@ final class Json {
             } else if (v.getValueType() == JsonValue.ValueType.NULL) {
                 out.put(e.getKey(), "");
             } else {
-                throw ErgonException.invalid(field(prefix, name) + "." + e.getKey(), "must be a string, got " + type(v));
+                throw ErgonException.invalid(
+                        field(prefix, name) + "." + e.getKey(), "must be a string, got " + type(v));
             }
         }
         return out;

@@ -78,7 +78,9 @@ final class TaskRun implements Runnable {
             TaskEntity t = found.get();
             TaskSpec spec = rt.tesTasks().specOf(t);
             ExecutorBackend backend = rt.backend();
-            TaskHandle handle = new TaskHandle(id, t.getBackend() == null ? rt.backendName() : t.getBackend(),
+            TaskHandle handle = new TaskHandle(
+                    id,
+                    t.getBackend() == null ? rt.backendName() : t.getBackend(),
                     t.getBackendRef() == null ? id : t.getBackendRef());
             TaskState state = t.getState();
             if (state.isTerminal()) {
@@ -106,7 +108,9 @@ final class TaskRun implements Runnable {
             }
             Optional<String> unavailable = backend.unavailableReason();
             if (unavailable.isPresent()) {
-                fail(TaskState.INITIALIZING, "executor backend '" + rt.backendName() + "' cannot run tasks: " + unavailable.get());
+                fail(
+                        TaskState.INITIALIZING,
+                        "executor backend '" + rt.backendName() + "' cannot run tasks: " + unavailable.get());
                 return;
             }
             Path workspace = null;
@@ -138,7 +142,8 @@ final class TaskRun implements Runnable {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Task " + id + ": unexpected failure", e);
             try {
-                store.state(id).filter(s -> !s.isTerminal() && s.canBecome(TaskState.SYSTEM_ERROR))
+                store.state(id)
+                        .filter(s -> !s.isTerminal() && s.canBecome(TaskState.SYSTEM_ERROR))
                         .ifPresent(s -> fail(s, "internal error: " + e));
             } catch (RuntimeException ignored) {
                 // the lease expires and another controller looks at it
@@ -190,7 +195,8 @@ final class TaskRun implements Runnable {
                 return;
             }
             // Cancellation arrives as a wake-up; the periodic read is the guarantee.
-            if (!cancelSent && (System.nanoTime() - lastStateCheck > STATE_CHECK_NANOS || signal.availablePermits() > 0)) {
+            if (!cancelSent
+                    && (System.nanoTime() - lastStateCheck > STATE_CHECK_NANOS || signal.availablePermits() > 0)) {
                 lastStateCheck = System.nanoTime();
                 state = store.state(id).orElse(state);
                 if (state == TaskState.CANCELING) {
@@ -208,27 +214,33 @@ final class TaskRun implements Runnable {
         }
         state = store.state(id).orElse(state);
         List<String> logs = new ArrayList<>(obs.systemLogs());
-        TaskState target = switch (obs.phase()) {
-            case COMPLETE -> TaskState.COMPLETE;
-            case EXECUTOR_ERROR -> TaskState.EXECUTOR_ERROR;
-            case CANCELED -> TaskState.CANCELED;
-            case PREEMPTED -> TaskState.PREEMPTED;
-            case UNKNOWN -> {
-                logs.add("the executor backend no longer knows this task (Ergon restarted while it ran?); it is not run"
-                        + " again, so that no executor runs twice");
-                yield TaskState.SYSTEM_ERROR;
-            }
-            default -> TaskState.SYSTEM_ERROR;
-        };
+        TaskState target =
+                switch (obs.phase()) {
+                    case COMPLETE -> TaskState.COMPLETE;
+                    case EXECUTOR_ERROR -> TaskState.EXECUTOR_ERROR;
+                    case CANCELED -> TaskState.CANCELED;
+                    case PREEMPTED -> TaskState.PREEMPTED;
+                    case UNKNOWN -> {
+                        logs.add(
+                                "the executor backend no longer knows this task (Ergon restarted while it ran?); it is not run"
+                                        + " again, so that no executor runs twice");
+                        yield TaskState.SYSTEM_ERROR;
+                    }
+                    default -> TaskState.SYSTEM_ERROR;
+                };
         if (state == TaskState.CANCELING) {
             target = TaskState.CANCELED;
         }
-        if (target == TaskState.COMPLETE && spec.workspace().isPresent() && !spec.outputs().isEmpty()) {
+        if (target == TaskState.COMPLETE
+                && spec.workspace().isPresent()
+                && !spec.outputs().isEmpty()) {
             try {
-                List<OutputFileLog> outs = rt.staging().stageOut(spec, spec.workspace().get());
+                List<OutputFileLog> outs =
+                        rt.staging().stageOut(spec, spec.workspace().get());
                 JsonArrayBuilder a = TesTasks.JSON.createArrayBuilder();
                 for (OutputFileLog o : outs) {
-                    a.add(TesTasks.JSON.createObjectBuilder()
+                    a.add(TesTasks.JSON
+                            .createObjectBuilder()
                             .add("url", o.url())
                             .add("path", o.path())
                             .add("size_bytes", Long.toString(o.sizeBytes())));
@@ -259,9 +271,13 @@ final class TaskRun implements Runnable {
             boolean changed = before == null
                     || !before.exitCode().equals(r.exitCode())
                     || !before.endTime().equals(r.endTime())
-                    || (r.exitCode().isPresent() && (!before.stdout().equals(r.stdout()) || !before.stderr().equals(r.stderr())));
+                    || (r.exitCode().isPresent()
+                            && (!before.stdout().equals(r.stdout())
+                                    || !before.stderr().equals(r.stderr())));
             if (changed) {
-                rt.store().recordExecutor(id, r.index(), r.startTime(), r.endTime(), r.exitCode(), r.stdout(), r.stderr());
+                rt.store()
+                        .recordExecutor(
+                                id, r.index(), r.startTime(), r.endTime(), r.exitCode(), r.stdout(), r.stderr());
                 written.put(r.index(), r);
             }
         }

@@ -6,7 +6,6 @@ import dev.ergon.state.TaskEntity;
 import dev.ergon.state.TaskPage;
 import dev.ergon.state.TaskQuery;
 import dev.ergon.state.TaskState;
-import dev.ergon.state.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -144,7 +143,10 @@ public class TaskService {
 
     /** Opaque page tokens: the keyset position, base64url. */
     static String encodeToken(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(ByteBuffer.allocate(9).put((byte) 1).putLong(seq).array());
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        ByteBuffer.allocate(9).put((byte) 1).putLong(seq).array());
     }
 
     static OptionalLong decodeToken(String token) {

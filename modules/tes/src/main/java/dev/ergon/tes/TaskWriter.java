@@ -40,7 +40,8 @@ final class TaskWriter implements AutoCloseable {
         this.store = store;
         this.events = events;
         for (int i = 0; i < threads; i++) {
-            writers.add(Thread.ofPlatform().daemon().name("ergon-task-writer-" + i).start(this::loop));
+            writers.add(
+                    Thread.ofPlatform().daemon().name("ergon-task-writer-" + i).start(this::loop));
         }
     }
 
@@ -61,7 +62,8 @@ final class TaskWriter implements AutoCloseable {
             }
             throw new ErgonException(ErrorKind.INTERNAL, "storing the task failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, "storing the task timed out; check its state before retrying");
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE, "storing the task timed out; check its state before retrying");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, "interrupted while storing the task");

@@ -43,13 +43,15 @@ public class TesResource {
     @Path("service-info")
     public Response serviceInfo() {
         apiRole();
-        JsonObjectBuilder type = TesTasks.JSON.createObjectBuilder()
+        JsonObjectBuilder type = TesTasks.JSON
+                .createObjectBuilder()
                 .add("group", "org.ga4gh")
                 .add("artifact", "tes")
                 .add("version", "1.1.0");
         JsonArrayBuilder storage = TesTasks.JSON.createArrayBuilder();
         new TreeSet<>(runtime.filers().schemes()).forEach(s -> storage.add(s + "://"));
-        StringBuilder description = new StringBuilder("Ergon: a GA4GH TES 1.1 execution service on PostgreSQL. Executor backend: '")
+        StringBuilder description = new StringBuilder(
+                        "Ergon: a GA4GH TES 1.1 execution service on PostgreSQL. Executor backend: '")
                 .append(runtime.backendName())
                 .append("' ")
                 .append(runtime.backend().info())
@@ -57,14 +59,18 @@ public class TesResource {
                 .append(runtime.settings().role().name().toLowerCase())
                 .append('.');
         // The TES schema allows no extension object here, so operational facts go in the description.
-        runtime.backend().unavailableReason().ifPresent(r -> description.append(" WARNING: the executor backend cannot run tasks: ")
+        runtime.backend().unavailableReason().ifPresent(r -> description
+                .append(" WARNING: the executor backend cannot run tasks: ")
                 .append(r));
-        JsonObject info = TesTasks.JSON.createObjectBuilder()
+        JsonObject info = TesTasks.JSON
+                .createObjectBuilder()
                 .add("id", "dev.ergon.tes")
                 .add("name", "Ergon")
                 .add("type", type)
                 .add("description", description.toString())
-                .add("organization", TesTasks.JSON.createObjectBuilder().add("name", "Ergon").add("url", "https://ergon.dev"))
+                .add(
+                        "organization",
+                        TesTasks.JSON.createObjectBuilder().add("name", "Ergon").add("url", "https://ergon.dev"))
                 .add("documentationUrl", "https://ergon.dev/docs")
                 .add("environment", runtime.database().isEmbedded() ? "embedded" : "server")
                 .add("version", VERSION)
@@ -115,7 +121,8 @@ public class TesResource {
 
     private void apiRole() {
         if (!runtime.settings().role().servesApi()) {
-            throw new ErgonException(ErrorKind.NOT_FOUND, "this Ergon process runs with --role controller and serves no API");
+            throw new ErgonException(
+                    ErrorKind.NOT_FOUND, "this Ergon process runs with --role controller and serves no API");
         }
     }
 
@@ -147,8 +154,11 @@ public class TesResource {
             while ((n = in.read(buf)) > 0) {
                 total += n;
                 if (total > max) {
-                    throw new ErgonException(ErrorKind.TOO_LARGE, "body", "body: the request is larger than " + max
-                            + " bytes (ergon.tes.max-request-bytes)", null);
+                    throw new ErgonException(
+                            ErrorKind.TOO_LARGE,
+                            "body",
+                            "body: the request is larger than " + max + " bytes (ergon.tes.max-request-bytes)",
+                            null);
                 }
                 out.write(buf, 0, n);
             }

@@ -60,8 +60,10 @@ final class TesTasks {
             }
             return o;
         } catch (JsonParsingException e) {
-            throw ErgonException.invalid(what, "malformed JSON at line " + e.getLocation().getLineNumber() + ", column "
-                    + e.getLocation().getColumnNumber() + ": " + e.getMessage());
+            throw ErgonException.invalid(
+                    what,
+                    "malformed JSON at line " + e.getLocation().getLineNumber() + ", column "
+                            + e.getLocation().getColumnNumber() + ": " + e.getMessage());
         } catch (jakarta.json.JsonException e) {
             throw ErgonException.invalid(what, "malformed JSON: " + e.getMessage());
         }
@@ -93,7 +95,9 @@ final class TesTasks {
         for (int i = 0; i < volumes.size(); i++) {
             absolutePath(volumes.get(i), "volumes[" + i + "]");
         }
-        ResourceSpec resources = Json.object(body, "", "resources").map(r -> resources(r, "resources")).orElse(ResourceSpec.none());
+        ResourceSpec resources = Json.object(body, "", "resources")
+                .map(r -> resources(r, "resources"))
+                .orElse(ResourceSpec.none());
         Map<String, String> tags = Json.stringMap(body, "", "tags");
 
         TaskSpec spec = new TaskSpec(id, name, executors, inputs, outputs, volumes, resources, tags, Optional.empty());
@@ -104,8 +108,12 @@ final class TesTasks {
         e.setInputsJson(inputsJson(inputs).toString());
         e.setOutputsJson(outputsJson(outputs).toString());
         e.setVolumesJson(JSON.createArrayBuilder(volumes).build().toString());
-        e.setTagsJson(JSON.createObjectBuilder(Map.<String, Object>copyOf(tags)).build().toString());
-        e.setResourcesJson(Json.object(body, "", "resources").map(r -> resourcesJson(resources).toString()).orElse(null));
+        e.setTagsJson(JSON.createObjectBuilder(Map.<String, Object>copyOf(tags))
+                .build()
+                .toString());
+        e.setResourcesJson(Json.object(body, "", "resources")
+                .map(r -> resourcesJson(resources).toString())
+                .orElse(null));
         List<ExecutorEntity> ee = new ArrayList<>();
         for (int i = 0; i < executors.size(); i++) {
             ExecutorSpec x = executors.get(i);
@@ -117,7 +125,9 @@ final class TesTasks {
             row.setStdin(x.stdin().orElse(null));
             row.setStdout(x.stdout().orElse(null));
             row.setStderr(x.stderr().orElse(null));
-            row.setEnvJson(JSON.createObjectBuilder(Map.<String, Object>copyOf(x.env())).build().toString());
+            row.setEnvJson(JSON.createObjectBuilder(Map.<String, Object>copyOf(x.env()))
+                    .build()
+                    .toString());
             row.setIgnoreError(x.ignoreError());
             ee.add(row);
         }
@@ -164,8 +174,22 @@ final class TesTasks {
         ResourceSpec resources = t.getResourcesJson() == null
                 ? ResourceSpec.none()
                 : resources(parseObject(t.getResourcesJson(), "resources"), "resources");
-        Map<String, String> tags = Json.stringMap(JSON.createObjectBuilder().add("tags", parseObject(t.getTagsJson(), "tags")).build(), "", "tags");
-        return new TaskSpec(t.getId(), Optional.ofNullable(t.getName()), executors, inputs, outputs, volumes, resources, tags, Optional.empty());
+        Map<String, String> tags = Json.stringMap(
+                JSON.createObjectBuilder()
+                        .add("tags", parseObject(t.getTagsJson(), "tags"))
+                        .build(),
+                "",
+                "tags");
+        return new TaskSpec(
+                t.getId(),
+                Optional.ofNullable(t.getName()),
+                executors,
+                inputs,
+                outputs,
+                volumes,
+                resources,
+                tags,
+                Optional.empty());
     }
 
     private ExecutorSpec executor(JsonObject o, String p) {
@@ -212,11 +236,19 @@ final class TesTasks {
                 throw ErgonException.invalid(field(p, "type"), "an input with content must be a FILE");
             }
             if (content.get().length() > maxContentBytes) {
-                throw ErgonException.invalid(field(p, "content"), "is larger than " + maxContentBytes
-                        + " bytes (ergon.tes.max-content-bytes); put it at a URL instead");
+                throw ErgonException.invalid(
+                        field(p, "content"),
+                        "is larger than " + maxContentBytes
+                                + " bytes (ergon.tes.max-content-bytes); put it at a URL instead");
             }
         }
-        return new InputSpec(Json.string(o, p, "name"), url, path, type, content, Json.bool(o, p, "streamable").orElse(false));
+        return new InputSpec(
+                Json.string(o, p, "name"),
+                url,
+                path,
+                type,
+                content,
+                Json.bool(o, p, "streamable").orElse(false));
     }
 
     private OutputSpec output(JsonObject o, String p) {
@@ -227,7 +259,8 @@ final class TesTasks {
         prefix.ifPresent(s -> absolutePath(s, field(p, "path_prefix")));
         OutputSpec spec = new OutputSpec(Json.string(o, p, "name"), url, path, prefix, fileType(o, p));
         if (prefix.isPresent() && spec.isWildcard() && !path.startsWith(prefix.get())) {
-            throw ErgonException.invalid(field(p, "path_prefix"), "'" + prefix.get() + "' is not a prefix of path '" + path + "'");
+            throw ErgonException.invalid(
+                    field(p, "path_prefix"), "'" + prefix.get() + "' is not a prefix of path '" + path + "'");
         }
         return spec;
     }
@@ -242,7 +275,8 @@ final class TesTasks {
     }
 
     private static ResourceSpec resources(JsonObject o, String p) {
-        OptionalInt cpu = Json.integer(o, p, "cpu_cores").map(c -> {
+        OptionalInt cpu = Json.integer(o, p, "cpu_cores")
+                .map(c -> {
                     if (c < 1 || c > 100_000) {
                         throw ErgonException.invalid(field(p, "cpu_cores"), "must be between 1 and 100000, got " + c);
                     }
@@ -358,7 +392,9 @@ final class TesTasks {
 
     /** The TES JSON of {@code t} in {@code view}; executors must be loaded for BASIC and FULL. */
     JsonObject write(TaskEntity t, View view) {
-        JsonObjectBuilder b = JSON.createObjectBuilder().add("id", t.getId()).add("state", t.getState().name());
+        JsonObjectBuilder b = JSON.createObjectBuilder()
+                .add("id", t.getId())
+                .add("state", t.getState().name());
         if (view == View.MINIMAL) {
             return b.build();
         }
@@ -389,7 +425,9 @@ final class TesTasks {
         }
         JsonArrayBuilder ex = JSON.createArrayBuilder();
         for (ExecutorEntity x : t.getExecutors()) {
-            JsonObjectBuilder e = JSON.createObjectBuilder().add("image", x.getImage()).add("command", parseArray(x.getCommandJson()));
+            JsonObjectBuilder e = JSON.createObjectBuilder()
+                    .add("image", x.getImage())
+                    .add("command", parseArray(x.getCommandJson()));
             if (x.getWorkdir() != null) {
                 e.add("workdir", x.getWorkdir());
             }

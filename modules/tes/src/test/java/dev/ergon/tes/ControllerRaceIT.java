@@ -51,12 +51,15 @@ class ControllerRaceIT {
         cb.start();
         try {
             for (String id : ids) {
-                Eventually.await(Duration.ofSeconds(60), id + " complete",
+                Eventually.await(
+                        Duration.ofSeconds(60),
+                        id + " complete",
                         () -> a.store().state(id).orElseThrow() == TaskState.COMPLETE);
             }
             Set<Integer> runners = new HashSet<>();
             for (String id : ids) {
-                assertEquals(1, CountingExecutorBackendProvider.SUBMITS.get(id).get(), "task " + id + " submitted twice");
+                assertEquals(
+                        1, CountingExecutorBackendProvider.SUBMITS.get(id).get(), "task " + id + " submitted twice");
                 runners.add(CountingExecutorBackendProvider.RAN_BY.get(id));
             }
             assertEquals(2, runners.size(), "both controllers should have taken part");
@@ -87,7 +90,9 @@ class ControllerRaceIT {
         survivor.start();
         try {
             for (String id : ids) {
-                Eventually.await(Duration.ofSeconds(30), id + " recovered and complete",
+                Eventually.await(
+                        Duration.ofSeconds(30),
+                        id + " recovered and complete",
                         () -> b.store().state(id).orElseThrow() == TaskState.COMPLETE);
                 assertEquals(1, CountingExecutorBackendProvider.SUBMITS.get(id).get());
             }
@@ -103,9 +108,13 @@ class ControllerRaceIT {
         Controller ca = new Controller(a);
         ca.start();
         try {
-            Eventually.await(Duration.ofSeconds(30), "running", () -> a.store().state(id).orElseThrow() == TaskState.RUNNING);
+            Eventually.await(
+                    Duration.ofSeconds(30), "running", () -> a.store().state(id).orElseThrow() == TaskState.RUNNING);
             api.cancel(id);
-            Eventually.await(Duration.ofSeconds(10), "canceled", () -> a.store().state(id).orElseThrow() == TaskState.CANCELED);
+            Eventually.await(
+                    Duration.ofSeconds(10),
+                    "canceled",
+                    () -> a.store().state(id).orElseThrow() == TaskState.CANCELED);
         } finally {
             ca.stop();
         }

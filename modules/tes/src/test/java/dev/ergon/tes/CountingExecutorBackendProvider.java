@@ -31,6 +31,7 @@ public final class CountingExecutorBackendProvider implements ExecutorBackendPro
     static final Map<String, AtomicInteger> SUBMITS = new ConcurrentHashMap<>();
     /** Which backend instance (controller) ran each task. */
     static final Map<String, Integer> RAN_BY = new ConcurrentHashMap<>();
+
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     @Override
@@ -82,7 +83,8 @@ public final class CountingExecutorBackendProvider implements ExecutorBackendPro
                 return Observation.unknown("unknown to counting backend " + instance);
             }
             List<ExecutorResult> results = p == Phase.COMPLETE
-                    ? List.of(new ExecutorResult(0, Optional.of(Instant.now()), Optional.of(Instant.now()), OptionalInt.of(0), "", ""))
+                    ? List.of(new ExecutorResult(
+                            0, Optional.of(Instant.now()), Optional.of(Instant.now()), OptionalInt.of(0), "", ""))
                     : List.of();
             return new Observation(p, results, List.of());
         }

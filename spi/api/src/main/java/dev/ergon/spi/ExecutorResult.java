@@ -17,7 +17,12 @@ import java.util.OptionalInt;
  * @param stderr the tail of its standard error (bounded by the backend; may be empty)
  */
 public record ExecutorResult(
-        int index, Optional<Instant> startTime, Optional<Instant> endTime, OptionalInt exitCode, String stdout, String stderr) {
+        int index,
+        Optional<Instant> startTime,
+        Optional<Instant> endTime,
+        OptionalInt exitCode,
+        String stdout,
+        String stderr) {
     public ExecutorResult {
         requireNonNull(startTime, "startTime is null");
         requireNonNull(endTime, "endTime is null");

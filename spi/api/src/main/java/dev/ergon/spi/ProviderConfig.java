@@ -57,8 +57,8 @@ public final class ProviderConfig {
 
     /** The value of {@code key}; fails with a message naming the full key when absent. */
     public String require(String key) {
-        return get(key).orElseThrow(() -> new ErgonException(
-                ErrorKind.INVALID_INPUT, prefix + key, prefix + key + ": must be set", null));
+        return get(key).orElseThrow(() ->
+                new ErgonException(ErrorKind.INVALID_INPUT, prefix + key, prefix + key + ": must be set", null));
     }
 
     public String getString(String key, String defaultValue) {
@@ -103,7 +103,8 @@ public final class ProviderConfig {
                 return Duration.parse(v.toUpperCase());
             }
             if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+                return Duration.ofMillis(
+                        Long.parseLong(s.substring(0, s.length() - 2).trim()));
             }
             long n = Long.parseLong(s.substring(0, s.length() - 1).trim());
             return switch (s.charAt(s.length() - 1)) {
@@ -128,10 +129,7 @@ public final class ProviderConfig {
 
     private ErgonException bad(String key, String value, String expected) {
         return new ErgonException(
-                ErrorKind.INVALID_INPUT,
-                prefix + key,
-                prefix + key + ": '" + value + "' is not " + expected,
-                null);
+                ErrorKind.INVALID_INPUT, prefix + key, prefix + key + ": '" + value + "' is not " + expected, null);
     }
 
     @Override

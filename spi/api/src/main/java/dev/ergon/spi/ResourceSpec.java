@@ -36,6 +36,7 @@ public record ResourceSpec(
 
     /** No resources requested. */
     public static ResourceSpec none() {
-        return new ResourceSpec(OptionalInt.empty(), false, OptionalDouble.empty(), OptionalDouble.empty(), List.of(), Map.of(), false);
+        return new ResourceSpec(
+                OptionalInt.empty(), false, OptionalDouble.empty(), OptionalDouble.empty(), List.of(), Map.of(), false);
     }
 }

@@ -87,8 +87,7 @@ public abstract class ExecutorBackendContract {
 
     @Test
     public void executorsRunInOrderAndShareVolumes() {
-        TaskSpec spec = task()
-                .volume(VOLUME)
+        TaskSpec spec = task().volume(VOLUME)
                 .executor(TestTasks.shell("echo one > /data/a"))
                 .executor(TestTasks.shell("cat /data/a"))
                 .build();
@@ -103,18 +102,23 @@ public abstract class ExecutorBackendContract {
             assertEquals(i, r.index(), "executor results out of order: " + o);
             assertEquals(0, r.exitCode().orElse(-1), "exit code of executor " + i + ": " + o);
             assertTrue(r.startTime().isPresent() && r.endTime().isPresent(), "times of executor " + i + ": " + o);
-            assertFalse(r.endTime().get().isBefore(r.startTime().get()), "executor " + i + " ended before it started: " + o);
+            assertFalse(
+                    r.endTime().get().isBefore(r.startTime().get()),
+                    "executor " + i + " ended before it started: " + o);
         }
         assertFalse(
-                o.executors().get(1).startTime().get().isBefore(o.executors().get(0).endTime().get()),
+                o.executors()
+                        .get(1)
+                        .startTime()
+                        .get()
+                        .isBefore(o.executors().get(0).endTime().get()),
                 "executor 1 started before executor 0 ended: " + o);
         assertTrue(o.executors().get(1).stdout().contains("one"), "executor 1 did not see executor 0's file: " + o);
     }
 
     @Test
     public void aFailingExecutorStopsTheTask() {
-        TaskSpec spec = task()
-                .executor(TestTasks.shell("exit 3"))
+        TaskSpec spec = task().executor(TestTasks.shell("exit 3"))
                 .executor(TestTasks.shell("echo never"))
                 .build();
         Observation o = awaitTerminal(submit(spec));
@@ -125,8 +129,7 @@ public abstract class ExecutorBackendContract {
 
     @Test
     public void ignoreErrorLetsTheTaskContinue() {
-        TaskSpec spec = task()
-                .executor(TestTasks.shell("echo first; exit 3").ignoreError())
+        TaskSpec spec = task().executor(TestTasks.shell("echo first; exit 3").ignoreError())
                 .executor(TestTasks.shell("echo after"))
                 .build();
         if (!supported(spec, ExecutorCapability.IGNORE_ERROR)) {
@@ -142,8 +145,7 @@ public abstract class ExecutorBackendContract {
 
     @Test
     public void envAndWorkdirAreHonoured() {
-        TaskSpec spec = task()
-                .executor(TestTasks.shell("echo \"greeting=$GREETING\"; pwd")
+        TaskSpec spec = task().executor(TestTasks.shell("echo \"greeting=$GREETING\"; pwd")
                         .env("GREETING", "hello world")
                         .workdir("/work/dir"))
                 .build();
@@ -159,9 +161,10 @@ public abstract class ExecutorBackendContract {
 
     @Test
     public void streamsAreRedirectedToContainerFiles() {
-        TaskSpec spec = task()
-                .volume(VOLUME)
-                .executor(TestTasks.shell("echo hi; echo bad >&2").stdout("/data/out.txt").stderr("/data/err.txt"))
+        TaskSpec spec = task().volume(VOLUME)
+                .executor(TestTasks.shell("echo hi; echo bad >&2")
+                        .stdout("/data/out.txt")
+                        .stderr("/data/err.txt"))
                 .executor(TestTasks.shell("cat /data/out.txt; cat /data/err.txt"))
                 .executor(TestTasks.executor("tr", "a-z", "A-Z").stdin("/data/out.txt"))
                 .build();
@@ -179,8 +182,7 @@ public abstract class ExecutorBackendContract {
 
     @Test
     public void stdoutAndStderrTailsAreRecorded() {
-        TaskSpec spec = task()
-                .executor(TestTasks.shell("echo to-stdout; echo to-stderr >&2"))
+        TaskSpec spec = task().executor(TestTasks.shell("echo to-stdout; echo to-stderr >&2"))
                 .build();
         Observation o = awaitTerminal(submit(spec));
         assertPhase(Phase.COMPLETE, o);
@@ -193,17 +195,19 @@ public abstract class ExecutorBackendContract {
 
     @Test
     public void cancelStopsARunningTaskPromptly() {
-        TaskSpec spec = task()
-                .executor(TestTasks.shell("sleep 60"))
+        TaskSpec spec = task().executor(TestTasks.shell("sleep 60"))
                 .executor(TestTasks.shell("echo never"))
                 .build();
         TaskHandle h = submit(spec);
         awaitPhase(h, Phase.RUNNING);
         long start = System.nanoTime();
         backend().cancel(h);
-        Eventually.await(Duration.ofSeconds(5), "task " + h.taskId() + " CANCELED within 5 s of cancel",
+        Eventually.await(
+                Duration.ofSeconds(5),
+                "task " + h.taskId() + " CANCELED within 5 s of cancel",
                 () -> backend().observe(h).phase() == Phase.CANCELED);
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) <= 0,
+        assertTrue(
+                Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) <= 0,
                 "cancel took longer than 5 s");
         Observation o = backend().observe(h);
         assertTrue(o.executors().stream().noneMatch(r -> r.index() == 1), "an executor started after cancel: " + o);
@@ -229,8 +233,7 @@ public abstract class ExecutorBackendContract {
 
     @Test
     public void submitIsIdempotentByTaskId() throws IOException {
-        TaskSpec spec = task()
-                .volume(VOLUME)
+        TaskSpec spec = task().volume(VOLUME)
                 .executor(TestTasks.shell("echo ran >> /data/runs"))
                 .executor(TestTasks.shell("cat /data/runs"))
                 .build();
@@ -246,7 +249,9 @@ public abstract class ExecutorBackendContract {
         assertEquals(first, submit(spec), "a submit after the task ended returned another handle");
         assertEquals(o, backend().observe(first), "a submit after the task ended ran it again");
         if (has(ExecutorCapability.SHARED_FILESYSTEM)) {
-            assertEquals("ran\n", Files.readString(withWorkspace(spec).hostPath("/data/runs"), StandardCharsets.UTF_8),
+            assertEquals(
+                    "ran\n",
+                    Files.readString(withWorkspace(spec).hostPath("/data/runs"), StandardCharsets.UTF_8),
                     "the task ran more than once");
         }
     }
@@ -284,7 +289,8 @@ public abstract class ExecutorBackendContract {
         int n = 20;
         List<TaskHandle> handles = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            handles.add(submit(task().executor(TestTasks.shell("echo task-" + i)).build()));
+            handles.add(
+                    submit(task().executor(TestTasks.shell("echo task-" + i)).build()));
         }
         for (int i = 0; i < n; i++) {
             Observation o = awaitTerminal(handles.get(i));
@@ -368,7 +374,8 @@ public abstract class ExecutorBackendContract {
      * {@link #CAPABILITY_FIELDS}), and returns false so the test ends there.
      */
     protected boolean supported(TaskSpec spec, ExecutorCapability... needed) {
-        List<ExecutorCapability> missing = Stream.of(needed).filter(c -> !has(c)).toList();
+        List<ExecutorCapability> missing =
+                Stream.of(needed).filter(c -> !has(c)).toList();
         if (missing.isEmpty()) {
             return true;
         }

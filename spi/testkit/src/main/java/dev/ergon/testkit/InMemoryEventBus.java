@@ -35,7 +35,8 @@ public final class InMemoryEventBus implements EventBus {
 
     @Override
     public Subscription subscribe(String topic, Consumer<Event> handler) {
-        Registration r = new Registration(requireNonNull(topic, "topic is null"), requireNonNull(handler, "handler is null"));
+        Registration r =
+                new Registration(requireNonNull(topic, "topic is null"), requireNonNull(handler, "handler is null"));
         subscribers.add(r);
         return () -> subscribers.remove(r);
     }

@@ -160,7 +160,8 @@ public final class InMemoryFiler implements Filer {
         try {
             Files.createDirectories(dir);
             if (Files.isDirectory(target)) {
-                throw new ErgonException(ErrorKind.INVALID_INPUT, "cannot download " + source + ": " + target + " is a directory");
+                throw new ErgonException(
+                        ErrorKind.INVALID_INPUT, "cannot download " + source + ": " + target + " is a directory");
             }
             tmp = Files.createTempFile(dir, ".ergon-", ".part");
             Files.write(tmp, bytes);

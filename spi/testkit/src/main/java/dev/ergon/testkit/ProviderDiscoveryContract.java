@@ -77,10 +77,15 @@ public abstract class ProviderDiscoveryContract<P> {
         while (urls.hasMoreElements()) {
             try (InputStream in = urls.nextElement().openStream();
                     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                r.lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).forEach(lines::add);
+                r.lines()
+                        .map(l -> l.replaceAll("#.*", "").trim())
+                        .filter(l -> !l.isEmpty())
+                        .forEach(lines::add);
             }
         }
-        assertTrue(lines.contains(providerClass().getName()), resource + " does not list " + providerClass().getName());
+        assertTrue(
+                lines.contains(providerClass().getName()),
+                resource + " does not list " + providerClass().getName());
         Module module = providerClass().getModule();
         ModuleDescriptor descriptor = module.getDescriptor();
         if (descriptor == null) {
@@ -91,9 +96,12 @@ public abstract class ProviderDiscoveryContract<P> {
             }
         }
         boolean provided = descriptor.provides().stream()
-                .anyMatch(p -> p.service().equals(spi().getName()) && p.providers().contains(providerClass().getName()));
-        assertTrue(provided, "module-info of " + descriptor.name() + " has no 'provides " + spi().getName() + " with "
-                + providerClass().getName() + "'");
+                .anyMatch(p -> p.service().equals(spi().getName())
+                        && p.providers().contains(providerClass().getName()));
+        assertTrue(
+                provided,
+                "module-info of " + descriptor.name() + " has no 'provides " + spi().getName() + " with "
+                        + providerClass().getName() + "'");
     }
 
     private ModuleDescriptor readModuleInfo() throws IOException {

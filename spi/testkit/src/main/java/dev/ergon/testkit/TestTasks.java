@@ -139,12 +139,14 @@ public final class TestTasks {
         }
 
         public TaskBuilder directoryInput(String url, String path) {
-            inputs.add(new InputSpec(Optional.empty(), Optional.of(url), path, FileType.DIRECTORY, Optional.empty(), false));
+            inputs.add(new InputSpec(
+                    Optional.empty(), Optional.of(url), path, FileType.DIRECTORY, Optional.empty(), false));
             return this;
         }
 
         public TaskBuilder content(String content, String path) {
-            inputs.add(new InputSpec(Optional.empty(), Optional.empty(), path, FileType.FILE, Optional.of(content), false));
+            inputs.add(new InputSpec(
+                    Optional.empty(), Optional.empty(), path, FileType.FILE, Optional.of(content), false));
             return this;
         }
 

@@ -35,7 +35,8 @@ final class BackendParameters {
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
-    private static final List<String> RESERVED_PREFIXES = List.of("ergon.dev/", "kueue.x-k8s.io/", "batch.kubernetes.io/");
+    private static final List<String> RESERVED_PREFIXES =
+            List.of("ergon.dev/", "kueue.x-k8s.io/", "batch.kubernetes.io/");
     private static final List<String> EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
     final Map<String, String> nodeSelector = new TreeMap<>();
@@ -93,8 +94,9 @@ final class BackendParameters {
     private static boolean known(String key) {
         return switch (key) {
             case "tolerations", "runtime-class", "gpu.count", "gpu.type", "service-account", "priority-class" -> true;
-            default -> (key.startsWith("node-selector.") || key.startsWith("labels.") || key.startsWith("annotations."))
-                    && key.indexOf('.') < key.length() - 1;
+            default ->
+                (key.startsWith("node-selector.") || key.startsWith("labels.") || key.startsWith("annotations."))
+                        && key.indexOf('.') < key.length() - 1;
         };
     }
 
@@ -118,7 +120,8 @@ final class BackendParameters {
                 for (String t : value.split(",")) {
                     V1Toleration tol = toleration(t.trim());
                     if (tol == null) {
-                        return "'" + t.trim() + "' is not a toleration key[=value][:NoSchedule|PreferNoSchedule|NoExecute]";
+                        return "'" + t.trim()
+                                + "' is not a toleration key[=value][:NoSchedule|PreferNoSchedule|NoExecute]";
                     }
                     parsed.add(tol);
                 }

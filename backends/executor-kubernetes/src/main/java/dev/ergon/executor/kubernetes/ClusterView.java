@@ -38,11 +38,15 @@ interface ClusterView extends AutoCloseable {
 
     /** The newest of {@code pods} (a Job with backoffLimit 0 has one), if any. */
     static Optional<V1Pod> newest(List<V1Pod> pods) {
-        return pods.stream().max(Comparator.comparing(
-                (V1Pod p) -> p.getMetadata() == null || p.getMetadata().getCreationTimestamp() == null
-                        ? Instant.EPOCH
-                        : p.getMetadata().getCreationTimestamp().toInstant())
-                .thenComparing(p -> p.getMetadata() == null || p.getMetadata().getName() == null ? "" : p.getMetadata().getName()));
+        return pods.stream()
+                .max(Comparator.comparing((V1Pod p) ->
+                                p.getMetadata() == null || p.getMetadata().getCreationTimestamp() == null
+                                        ? Instant.EPOCH
+                                        : p.getMetadata().getCreationTimestamp().toInstant())
+                        .thenComparing(
+                                p -> p.getMetadata() == null || p.getMetadata().getName() == null
+                                        ? ""
+                                        : p.getMetadata().getName()));
     }
 
     /** The Ergon task id an object belongs to (its annotation), if it is one of Ergon's. */

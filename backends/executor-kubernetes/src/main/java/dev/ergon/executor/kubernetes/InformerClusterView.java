@@ -35,10 +35,13 @@ final class InformerClusterView implements ClusterView {
 
     InformerClusterView(KubeApi api, Consumer<String> changed) {
         this.namespace = api.namespace();
-        this.threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("ergon-k8s-informer-", 0).factory());
+        this.threads = Executors.newCachedThreadPool(
+                Thread.ofPlatform().daemon().name("ergon-k8s-informer-", 0).factory());
         this.factory = new SharedInformerFactory(api.watchClient, threads, false);
-        io.kubernetes.client.openapi.apis.BatchV1Api batch = new io.kubernetes.client.openapi.apis.BatchV1Api(api.watchClient);
-        io.kubernetes.client.openapi.apis.CoreV1Api core = new io.kubernetes.client.openapi.apis.CoreV1Api(api.watchClient);
+        io.kubernetes.client.openapi.apis.BatchV1Api batch =
+                new io.kubernetes.client.openapi.apis.BatchV1Api(api.watchClient);
+        io.kubernetes.client.openapi.apis.CoreV1Api core =
+                new io.kubernetes.client.openapi.apis.CoreV1Api(api.watchClient);
         this.jobs = factory.sharedIndexInformerFor(
                 params -> batch.listNamespacedJob(namespace)
                         .labelSelector(JobNames.SELECTOR)
@@ -61,7 +64,9 @@ final class InformerClusterView implements ClusterView {
                 V1PodList.class,
                 0,
                 (type, t) -> LOG.log(Level.DEBUG, "Pod informer: " + t));
-        pods.addIndexers(Map.of(BY_TASK, p -> ClusterView.taskLabelOf(p.getMetadata()).map(List::of).orElse(List.of())));
+        pods.addIndexers(Map.of(
+                BY_TASK,
+                p -> ClusterView.taskLabelOf(p.getMetadata()).map(List::of).orElse(List.of())));
         jobs.addEventHandler(handler(changed));
         pods.addEventHandler(handler(changed));
     }

@@ -142,7 +142,8 @@ final class JobManifest {
 
         V1PodSpec pod = new V1PodSpec()
                 .restartPolicy("Never")
-                .serviceAccountName(params.serviceAccount.or(config::serviceAccount).orElse(null))
+                .serviceAccountName(
+                        params.serviceAccount.or(config::serviceAccount).orElse(null))
                 .automountServiceAccountToken(false)
                 .enableServiceLinks(false)
                 .terminationGracePeriodSeconds(config.terminationGracePeriod().toSeconds())
@@ -160,12 +161,15 @@ final class JobManifest {
             pod.nodeSelector(nodeSelector);
         }
         if (!spec.resources().zones().isEmpty()) {
-            pod.affinity(new V1Affinity().nodeAffinity(new V1NodeAffinity().requiredDuringSchedulingIgnoredDuringExecution(
-                    new V1NodeSelector().nodeSelectorTerms(List.of(new V1NodeSelectorTerm().matchExpressions(List.of(
-                            new V1NodeSelectorRequirement()
-                                    .key(config.zoneLabel())
-                                    .operator("In")
-                                    .values(List.copyOf(spec.resources().zones())))))))));
+            pod.affinity(new V1Affinity()
+                    .nodeAffinity(new V1NodeAffinity()
+                            .requiredDuringSchedulingIgnoredDuringExecution(new V1NodeSelector()
+                                    .nodeSelectorTerms(List.of(new V1NodeSelectorTerm()
+                                            .matchExpressions(List.of(new V1NodeSelectorRequirement()
+                                                    .key(config.zoneLabel())
+                                                    .operator("In")
+                                                    .values(List.copyOf(
+                                                            spec.resources().zones())))))))));
         }
         if (!params.tolerations.isEmpty()) {
             pod.tolerations(List.copyOf(params.tolerations));
@@ -175,8 +179,11 @@ final class JobManifest {
                 .backoffLimit(0)
                 .completions(1)
                 .parallelism(1)
-                .activeDeadlineSeconds(config.activeDeadline().map(d -> d.toSeconds()).orElse(null))
-                .ttlSecondsAfterFinished(config.ttlAfterFinished().map(d -> (int) Math.min(Integer.MAX_VALUE, d.toSeconds())).orElse(null))
+                .activeDeadlineSeconds(
+                        config.activeDeadline().map(d -> d.toSeconds()).orElse(null))
+                .ttlSecondsAfterFinished(config.ttlAfterFinished()
+                        .map(d -> (int) Math.min(Integer.MAX_VALUE, d.toSeconds()))
+                        .orElse(null))
                 .suspend(suspend)
                 .template(new V1PodTemplateSpec()
                         .metadata(new V1ObjectMeta().labels(podLabels).annotations(podAnnotations))
@@ -205,8 +212,10 @@ final class JobManifest {
             }
             for (String name : new TreeMap<>(e.env()).keySet()) {
                 if (!ENV_NAME.matcher(name).matches()) {
-                    throw ErgonException.invalid(field + ".env", "'" + name + "' is not an environment variable name"
-                            + " Kubernetes accepts (letters, digits, '_', '-', '.'; not starting with a digit)");
+                    throw ErgonException.invalid(
+                            field + ".env",
+                            "'" + name + "' is not an environment variable name"
+                                    + " Kubernetes accepts (letters, digits, '_', '-', '.'; not starting with a digit)");
                 }
             }
         }
@@ -226,15 +235,17 @@ final class JobManifest {
             int index, ExecutorSpec e, List<V1VolumeMount> mounts, V1ResourceRequirements resources) {
         V1Container c = new V1Container().name(JobNames.executor(index)).image(e.image());
         if (e.redirectsStreams() || e.ignoreError()) {
-            c.command(List.of("/bin/sh", "-c", wrapperScript(e), "ergon-exec-" + index)).args(e.command());
+            c.command(List.of("/bin/sh", "-c", wrapperScript(e), "ergon-exec-" + index))
+                    .args(e.command());
         } else {
             c.command(e.command());
         }
         e.workdir().ifPresent(c::workingDir);
         if (!e.env().isEmpty()) {
-            c.env(new TreeMap<>(e.env()).entrySet().stream()
-                    .map(en -> new V1EnvVar().name(en.getKey()).value(en.getValue()))
-                    .toList());
+            c.env(new TreeMap<>(e.env())
+                    .entrySet().stream()
+                            .map(en -> new V1EnvVar().name(en.getKey()).value(en.getValue()))
+                            .toList());
         }
         c.resources(resources);
         if (!mounts.isEmpty()) {
@@ -285,7 +296,8 @@ final class JobManifest {
                                 "memory", Quantity.fromString(config.filerMemory()))))
                         .limits(new TreeMap<>(Map.of("memory", Quantity.fromString(config.filerMemory())))))
                 .volumeMounts(List.of(new V1VolumeMount().name(VOLUME).mountPath(FILER_ROOT)));
-        config.filerEnvSecret().ifPresent(s -> c.envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource().name(s)))));
+        config.filerEnvSecret()
+                .ifPresent(s -> c.envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource().name(s)))));
         return c;
     }
 
@@ -310,7 +322,9 @@ final class JobManifest {
             if (in.streamable()) {
                 o.put("streamable", true);
             }
-            int size = in.content().map(c -> c.getBytes(StandardCharsets.UTF_8).length).orElse(0);
+            int size = in.content()
+                    .map(c -> c.getBytes(StandardCharsets.UTF_8).length)
+                    .orElse(0);
             if (size > largestSize) {
                 largest = i;
                 largestSize = size;
@@ -322,8 +336,11 @@ final class JobManifest {
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_STAGING_SPEC_BYTES) {
             String field = largest >= 0 && largestSize > 0 ? "inputs[" + largest + "].content" : "inputs";
-            throw ErgonException.invalid(field, "the task's inputs take " + bytes + " bytes in the Job, more than the"
-                    + " Kubernetes executor accepts (" + MAX_STAGING_SPEC_BYTES + "); give large inputs by url");
+            throw ErgonException.invalid(
+                    field,
+                    "the task's inputs take " + bytes + " bytes in the Job, more than the"
+                            + " Kubernetes executor accepts (" + MAX_STAGING_SPEC_BYTES
+                            + "); give large inputs by url");
         }
         return json;
     }
@@ -374,8 +391,8 @@ final class JobManifest {
             // A request only: the node must have the room; the emptyDir's sizeLimit bounds the volume itself.
             requests.put("ephemeral-storage", gigabytes(r.diskGb().getAsDouble()));
         }
-        params.gpuCount.ifPresent(n -> limits.put(config.gpuResource(),
-                new Quantity(BigDecimal.valueOf(n), Quantity.Format.DECIMAL_SI)));
+        params.gpuCount.ifPresent(
+                n -> limits.put(config.gpuResource(), new Quantity(BigDecimal.valueOf(n), Quantity.Format.DECIMAL_SI)));
         V1ResourceRequirements res = new V1ResourceRequirements();
         if (!requests.isEmpty()) {
             res.requests(requests);
@@ -399,17 +416,20 @@ final class JobManifest {
         Map<String, String> labels = new TreeMap<>();
         labels.put(JobNames.MANAGED_BY, JobNames.ERGON);
         labels.put(JobNames.TASK_ID_LABEL, JobNames.taskIdLabel(spec.taskId()));
-        return v.ephemeral(new V1EphemeralVolumeSource().volumeClaimTemplate(new V1PersistentVolumeClaimTemplate()
-                .metadata(new V1ObjectMeta().labels(labels))
-                .spec(new V1PersistentVolumeClaimSpec()
-                        .accessModes(List.of("ReadWriteOnce"))
-                        .storageClassName(config.storageClass().orElse(null))
-                        .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", size))))));
+        return v.ephemeral(new V1EphemeralVolumeSource()
+                .volumeClaimTemplate(new V1PersistentVolumeClaimTemplate()
+                        .metadata(new V1ObjectMeta().labels(labels))
+                        .spec(new V1PersistentVolumeClaimSpec()
+                                .accessModes(List.of("ReadWriteOnce"))
+                                .storageClassName(config.storageClass().orElse(null))
+                                .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", size))))));
     }
 
     /** {@code gb} TES gigabytes (10^9 bytes, as TES defines GB) as a quantity, rounded up to whole bytes. */
     static Quantity gigabytes(double gb) {
-        BigDecimal bytes = BigDecimal.valueOf(gb).multiply(BigDecimal.valueOf(1_000_000_000L)).setScale(0, RoundingMode.UP);
+        BigDecimal bytes = BigDecimal.valueOf(gb)
+                .multiply(BigDecimal.valueOf(1_000_000_000L))
+                .setScale(0, RoundingMode.UP);
         return new Quantity(bytes, Quantity.Format.DECIMAL_SI);
     }
 
@@ -423,7 +443,8 @@ final class JobManifest {
      * the RuntimeClass admission plugin when its RuntimeClass defines one.
      */
     static String json(V1Job job) {
-        return prune(JsonParser.parseString(io.kubernetes.client.openapi.JSON.serialize(job)), "").toString();
+        return prune(JsonParser.parseString(io.kubernetes.client.openapi.JSON.serialize(job)), "")
+                .toString();
     }
 
     private static JsonElement prune(JsonElement e, String key) {
@@ -433,7 +454,9 @@ final class JobManifest {
             for (Map.Entry<String, JsonElement> en : in.entrySet()) {
                 JsonElement v = prune(en.getValue(), en.getKey());
                 boolean empty = (v.isJsonArray() && v.getAsJsonArray().isEmpty())
-                        || (v.isJsonObject() && v.getAsJsonObject().isEmpty() && !MEANINGFUL_WHEN_EMPTY.contains(en.getKey()));
+                        || (v.isJsonObject()
+                                && v.getAsJsonObject().isEmpty()
+                                && !MEANINGFUL_WHEN_EMPTY.contains(en.getKey()));
                 if (!empty) {
                     out.add(en.getKey(), v);
                 }

@@ -76,7 +76,9 @@ final class JobNames {
             return direct;
         }
         String hash = hash(taskId).substring(0, 10);
-        String clean = taskId.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String clean = taskId.toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
         int room = MAX_NAME - PREFIX.length() - hash.length() - 1;
         if (clean.length() > room) {
             clean = clean.substring(0, room).replaceAll("-+$", "");
@@ -86,7 +88,9 @@ final class JobNames {
 
     /** The value of {@link #TASK_ID_LABEL}: the id itself when it is a valid label value. */
     static String taskIdLabel(String taskId) {
-        return LABEL_VALUE.matcher(taskId).matches() ? taskId : "h-" + hash(taskId).substring(0, 40);
+        return LABEL_VALUE.matcher(taskId).matches()
+                ? taskId
+                : "h-" + hash(taskId).substring(0, 40);
     }
 
     /** Whether {@code v} is a valid label value. */
@@ -96,7 +100,8 @@ final class JobNames {
 
     private static String hash(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

@@ -62,8 +62,12 @@ final class KubeApi {
         // Two clients built the same way (credentials, TLS): one for calls, one for watches.
         ApiClient base = build(config, prefix);
         ApiClient watch = build(config, prefix);
-        base.setHttpClient(base.getHttpClient().newBuilder().readTimeout(config.apiTimeout()).build());
-        watch.setHttpClient(watch.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build());
+        base.setHttpClient(base.getHttpClient()
+                .newBuilder()
+                .readTimeout(config.apiTimeout())
+                .build());
+        watch.setHttpClient(
+                watch.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build());
         return new KubeApi(base, watch, config.namespace(), config.apiRetries(), config.apiRetryBackoff());
     }
 
@@ -71,7 +75,9 @@ final class KubeApi {
         ApiClient c;
         try {
             if (config.apiUrl().isPresent()) {
-                c = new ClientBuilder().setBasePath(stripSlash(config.apiUrl().get())).build();
+                c = new ClientBuilder()
+                        .setBasePath(stripSlash(config.apiUrl().get()))
+                        .build();
             } else if (config.kubeconfig().isPresent()) {
                 try (Reader r = Files.newBufferedReader(config.kubeconfig().get(), StandardCharsets.UTF_8)) {
                     KubeConfig kc = KubeConfig.loadKubeConfig(r);
@@ -83,10 +89,15 @@ final class KubeApi {
                 c = ClientBuilder.standard(false).build();
             }
         } catch (IOException | RuntimeException e) {
-            String key = prefix + (config.kubeconfig().isPresent() ? KubernetesExecutorBackendConfig.KUBECONFIG
-                    : KubernetesExecutorBackendConfig.API_URL);
-            throw new ErgonException(ErrorKind.INVALID_INPUT, key,
-                    key + ": cannot configure the Kubernetes client: " + e.getMessage(), e);
+            String key = prefix
+                    + (config.kubeconfig().isPresent()
+                            ? KubernetesExecutorBackendConfig.KUBECONFIG
+                            : KubernetesExecutorBackendConfig.API_URL);
+            throw new ErgonException(
+                    ErrorKind.INVALID_INPUT,
+                    key,
+                    key + ": cannot configure the Kubernetes client: " + e.getMessage(),
+                    e);
         }
         c.setUserAgent(USER_AGENT);
         return c;
@@ -119,8 +130,10 @@ final class KubeApi {
                     throw e;
                 }
                 if (attempt >= retries) {
-                    throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, "Kubernetes API: " + what + " failed after "
-                            + (attempt + 1) + " attempts: " + describe(e), e);
+                    throw new ErgonException(
+                            ErrorKind.BACKEND_UNAVAILABLE,
+                            "Kubernetes API: " + what + " failed after " + (attempt + 1) + " attempts: " + describe(e),
+                            e);
                 }
                 sleep(Math.min(MAX_BACKOFF.toMillis(), Math.max(wait, retryAfterMillis(e))));
                 wait = Math.min(MAX_BACKOFF.toMillis(), wait * 2);
@@ -166,7 +179,9 @@ final class KubeApi {
             return 0;
         }
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-            if (h.getKey() != null && h.getKey().equalsIgnoreCase("Retry-After") && !h.getValue().isEmpty()) {
+            if (h.getKey() != null
+                    && h.getKey().equalsIgnoreCase("Retry-After")
+                    && !h.getValue().isEmpty()) {
                 try {
                     return Long.parseLong(h.getValue().get(0).trim()) * 1000;
                 } catch (NumberFormatException ex) {
@@ -182,7 +197,8 @@ final class KubeApi {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, "interrupted while waiting to retry an API call", e);
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE, "interrupted while waiting to retry an API call", e);
         }
     }
 
@@ -192,10 +208,12 @@ final class KubeApi {
      */
     V1Job createJob(V1Job job) throws ApiException {
         okhttp3.Call typed = batch.createNamespacedJob(namespace, job).buildCall(null);
-        okhttp3.Request request = typed.request().newBuilder()
+        okhttp3.Request request = typed.request()
+                .newBuilder()
                 .post(okhttp3.RequestBody.create(JobManifest.json(job), okhttp3.MediaType.get("application/json")))
                 .build();
-        return client.<V1Job>execute(client.getHttpClient().newCall(request), V1Job.class).getData();
+        return client.<V1Job>execute(client.getHttpClient().newCall(request), V1Job.class)
+                .getData();
     }
 
     String namespace() {

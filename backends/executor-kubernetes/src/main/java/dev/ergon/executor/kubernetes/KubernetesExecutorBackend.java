@@ -38,8 +38,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +78,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
     private final ConcurrentMap<String, Object> submitLocks = new ConcurrentHashMap<>();
     /** Tasks cleaned up lately, so that a repeated cleanup or a late observe does not act on a stale view. */
     private final ConcurrentMap<String, Instant> cleanedUp = new ConcurrentHashMap<>();
+
     private static final Duration CLEANED_UP_MEMORY = Duration.ofMinutes(10);
     private final List<ObservationListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService logPool;
@@ -90,7 +91,8 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         this.clock = context.clock();
         this.api = KubeApi.connect(config, context.config().prefix());
         this.logReader = new LogReader(api, config.logStreams(), config.logTailBytes());
-        this.logPool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ergon-k8s-log-", 0).factory());
+        this.logPool = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("ergon-k8s-log-", 0).factory());
         this.view = config.watch()
                 ? new InformerClusterView(api, this::onChange)
                 : new PollingClusterView(api, this::onChange, config.pollInterval());
@@ -101,7 +103,11 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
     /** Lists one Job: a missing permission is reported at start-up, not as the first task's puzzling failure. */
     private Optional<String> probe() {
         try {
-            api.batch.listNamespacedJob(api.namespace()).labelSelector(JobNames.SELECTOR).limit(1).execute();
+            api.batch
+                    .listNamespacedJob(api.namespace())
+                    .labelSelector(JobNames.SELECTOR)
+                    .limit(1)
+                    .execute();
             return Optional.empty();
         } catch (ApiException e) {
             if (e.getCode() == 401 || e.getCode() == 403) {
@@ -171,28 +177,40 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
                 return adopt(name, taskId);
             }
             if (e.getCode() == 422 || e.getCode() == 400) {
-                throw new ErgonException(ErrorKind.INVALID_INPUT, "executors",
-                        "executors: the Kubernetes API rejected the task's Job: " + KubeApi.describe(e), e);
+                throw new ErgonException(
+                        ErrorKind.INVALID_INPUT,
+                        "executors",
+                        "executors: the Kubernetes API rejected the task's Job: " + KubeApi.describe(e),
+                        e);
             }
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE,
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE,
                     "Kubernetes API: create Job " + name + " in namespace '" + api.namespace() + "' failed: "
-                            + KubeApi.describe(e), e);
+                            + KubeApi.describe(e),
+                    e);
         }
     }
 
     /** The Job already exists: it is this task's (submitted before) unless it carries another task id. */
     private V1Job adopt(String name, String taskId) {
         try {
-            V1Job existing = api.call("read Job " + name, () -> api.batch.readNamespacedJob(name, api.namespace()).execute());
+            V1Job existing = api.call(
+                    "read Job " + name,
+                    () -> api.batch.readNamespacedJob(name, api.namespace()).execute());
             String owner = ClusterView.taskIdOf(existing.getMetadata()).orElse(null);
             if (!taskId.equals(owner)) {
-                throw new ErgonException(ErrorKind.CONFLICT, "Job " + name + " in namespace '" + api.namespace()
-                        + "' exists but belongs to " + (owner == null ? "no Ergon task" : "task " + owner));
+                throw new ErgonException(
+                        ErrorKind.CONFLICT,
+                        "Job " + name + " in namespace '" + api.namespace() + "' exists but belongs to "
+                                + (owner == null ? "no Ergon task" : "task " + owner));
             }
             return existing;
         } catch (ApiException e) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, "Kubernetes API: Job " + name
-                    + " exists but cannot be read (" + KubeApi.describe(e) + "); try again", e);
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE,
+                    "Kubernetes API: Job " + name + " exists but cannot be read (" + KubeApi.describe(e)
+                            + "); try again",
+                    e);
         }
     }
 
@@ -217,7 +235,8 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         }
         String jobName = JobNames.jobName(handle.taskId());
         if (r == null && cleanedUp.containsKey(handle.taskId())) {
-            return Observation.unknown("task " + handle.taskId() + " was cleaned up: its Job " + jobName + " is deleted");
+            return Observation.unknown(
+                    "task " + handle.taskId() + " was cleaned up: its Job " + jobName + " is deleted");
         }
         Snapshot s;
         try {
@@ -227,22 +246,28 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
             Observation last = r == null ? null : r.last;
             List<String> logs = new ArrayList<>(last == null ? List.of() : last.systemLogs());
             logs.add("the Kubernetes API could not be reached to observe the task: " + why);
-            return new Observation(last == null ? Phase.INITIALIZING : last.phase(),
-                    last == null ? List.of() : last.executors(), logs);
+            return new Observation(
+                    last == null ? Phase.INITIALIZING : last.phase(),
+                    last == null ? List.of() : last.executors(),
+                    logs);
         }
         if (s.job() == null) {
             if (r != null && (r.seen || r.created != null)) {
-                return r.end(new Observation(Phase.SYSTEM_ERROR, r.last == null ? List.of() : r.last.executors(),
+                return r.end(new Observation(
+                        Phase.SYSTEM_ERROR,
+                        r.last == null ? List.of() : r.last.executors(),
                         List.of("the task's Job " + jobName + " was deleted before Ergon saw it end (by someone else,"
                                 + " or by ttlSecondsAfterFinished while Ergon was away)")));
             }
-            return Observation.unknown("no Job " + jobName + " in namespace '" + api.namespace()
-                    + "' (never submitted, or cleaned up)");
+            return Observation.unknown(
+                    "no Job " + jobName + " in namespace '" + api.namespace() + "' (never submitted, or cleaned up)");
         }
         if (!handle.taskId().equals(ClusterView.taskIdOf(s.job().getMetadata()).orElse(null))) {
             return Observation.unknown("Job " + jobName + " belongs to another task");
         }
-        TaskRecord rec = r != null ? r : records.computeIfAbsent(handle.taskId(), id -> new TaskRecord(id, handle(id), List.of()));
+        TaskRecord rec = r != null
+                ? r
+                : records.computeIfAbsent(handle.taskId(), id -> new TaskRecord(id, handle(id), List.of()));
         return observe(rec, s);
     }
 
@@ -272,8 +297,15 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
     private Mapped map(TaskRecord r, V1Job job, Optional<V1Pod> pod) {
         Optional<V1Pod> basis = pod.isPresent() ? pod : Optional.ofNullable(r.lastPod);
         Map<String, LogTail> logs = basis.map(p -> fetchedLogs(r, p)).orElse(Map.of());
-        Facts f = new Facts(job, pod, pod.isPresent() ? Optional.empty() : Optional.ofNullable(r.lastPod), r.admitted,
-                logs, baseLogs(r, job), clock.instant(), config.imagePullGrace());
+        Facts f = new Facts(
+                job,
+                pod,
+                pod.isPresent() ? Optional.empty() : Optional.ofNullable(r.lastPod),
+                r.admitted,
+                logs,
+                baseLogs(r, job),
+                clock.instant(),
+                config.imagePullGrace());
         return ObservationMapper.map(f);
     }
 
@@ -315,8 +347,11 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
             return new Snapshot(r.created, view.pods(label), false); // the view has not caught up with our create
         }
         try {
-            V1Job job = api.call("read Job " + jobName, () -> api.batch.readNamespacedJob(jobName, api.namespace()).execute());
-            List<V1Pod> pods = api.call("list the Pods of Job " + jobName, () -> api.core.listNamespacedPod(api.namespace())
+            V1Job job = api.call(
+                    "read Job " + jobName,
+                    () -> api.batch.readNamespacedJob(jobName, api.namespace()).execute());
+            List<V1Pod> pods = api.call("list the Pods of Job " + jobName, () -> api.core
+                            .listNamespacedPod(api.namespace())
                             .labelSelector(JobNames.SELECTOR + "," + JobNames.TASK_ID_LABEL + "=" + label)
                             .execute())
                     .getItems();
@@ -382,35 +417,51 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
             Optional<V1Job> job = view.job(jobName);
             boolean present;
             if (job.isPresent()) {
-                present = handle.taskId().equals(ClusterView.taskIdOf(job.get().getMetadata()).orElse(null));
+                present = handle.taskId()
+                        .equals(ClusterView.taskIdOf(job.get().getMetadata()).orElse(null));
             } else if (r != null && (r.created != null || r.seen)) {
                 present = true; // the view may lag behind our own create
             } else {
-                V1Job read = api.call("read Job " + jobName, () -> api.batch.readNamespacedJob(jobName, api.namespace()).execute());
-                present = handle.taskId().equals(ClusterView.taskIdOf(read.getMetadata()).orElse(null));
+                V1Job read = api.call("read Job " + jobName, () -> api.batch
+                        .readNamespacedJob(jobName, api.namespace())
+                        .execute());
+                present = handle.taskId()
+                        .equals(ClusterView.taskIdOf(read.getMetadata()).orElse(null));
             }
             if (present) {
                 delete(jobName, "Background");
             }
         } catch (ApiException e) {
             if (e.getCode() != 404) {
-                LOG.log(Level.WARNING, "Task {0}: could not clean up Job {1}: {2}", handle.taskId(), jobName,
+                LOG.log(
+                        Level.WARNING,
+                        "Task {0}: could not clean up Job {1}: {2}",
+                        handle.taskId(),
+                        jobName,
                         KubeApi.describe(e));
             }
         } catch (ErgonException e) {
-            LOG.log(Level.WARNING, "Task {0}: could not clean up Job {1}: {2}", handle.taskId(), jobName, e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "Task {0}: could not clean up Job {1}: {2}",
+                    handle.taskId(),
+                    jobName,
+                    e.getMessage());
         }
     }
 
     private void delete(String jobName, String propagation) {
         try {
-            api.call("delete Job " + jobName, () -> api.batch.deleteNamespacedJob(jobName, api.namespace())
+            api.call("delete Job " + jobName, () -> api.batch
+                    .deleteNamespacedJob(jobName, api.namespace())
                     .propagationPolicy(propagation)
                     .execute());
         } catch (ApiException e) {
             if (e.getCode() != 404) {
-                throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, "Kubernetes API: delete Job " + jobName
-                        + " failed: " + KubeApi.describe(e), e);
+                throw new ErgonException(
+                        ErrorKind.BACKEND_UNAVAILABLE,
+                        "Kubernetes API: delete Job " + jobName + " failed: " + KubeApi.describe(e),
+                        e);
             }
         }
     }
@@ -520,7 +571,9 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
 
     private static String uid(V1Pod pod) {
         String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
-        return uid != null ? uid : pod.getMetadata() == null ? "?" : pod.getMetadata().getName();
+        return uid != null
+                ? uid
+                : pod.getMetadata() == null ? "?" : pod.getMetadata().getName();
     }
 
     /** Tells the listeners; they are hints that must be fast, and one that throws must not stop us. */

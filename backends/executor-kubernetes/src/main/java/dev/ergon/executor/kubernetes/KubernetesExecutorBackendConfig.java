@@ -121,93 +121,179 @@ record KubernetesExecutorBackendConfig(
     /** The keys, for {@link KubernetesExecutorBackendProvider#configProperties()}. */
     static List<ConfigProperty> properties() {
         return List.of(
-                ConfigProperty.optional(NAMESPACE, Type.STRING, null,
+                ConfigProperty.optional(
+                        NAMESPACE,
+                        Type.STRING,
+                        null,
                         "Namespace the task Jobs run in (default: Ergon's own namespace in a cluster, else 'default')."),
-                ConfigProperty.optional(KUBECONFIG, Type.PATH, null,
+                ConfigProperty.optional(
+                        KUBECONFIG,
+                        Type.PATH,
+                        null,
                         "A kubeconfig file to use (default: in-cluster service account, else $KUBECONFIG, else"
                                 + " ~/.kube/config)."),
-                ConfigProperty.optional(API_URL, Type.STRING, null,
+                ConfigProperty.optional(
+                        API_URL,
+                        Type.STRING,
+                        null,
                         "The API server URL, without credentials (for tests and local proxies such as 'kubectl proxy')."),
-                ConfigProperty.required(FILER_IMAGE, Type.STRING,
+                ConfigProperty.required(
+                        FILER_IMAGE,
+                        Type.STRING,
                         "Ergon's own image, run as the stage-in and stage-out containers (filer role)."),
-                ConfigProperty.optional(FILER_COMMAND, Type.LIST, null,
+                ConfigProperty.optional(
+                        FILER_COMMAND,
+                        Type.LIST,
+                        null,
                         "The filer containers' command (default: the image's entrypoint); '--role stage-in|stage-out'"
                                 + " is passed as arguments."),
-                ConfigProperty.optional(FILER_ENV_SECRET, Type.STRING, null,
+                ConfigProperty.optional(
+                        FILER_ENV_SECRET,
+                        Type.STRING,
+                        null,
                         "A Secret whose keys become environment variables of the filer containers (store credentials)."),
                 ConfigProperty.optional(FILER_CPU, Type.STRING, "250m", "CPU request of the filer containers."),
-                ConfigProperty.optional(FILER_MEMORY, Type.STRING, "512Mi",
-                        "Memory request and limit of the filer containers."),
-                ConfigProperty.optional(SERVICE_ACCOUNT, Type.STRING, null,
+                ConfigProperty.optional(
+                        FILER_MEMORY, Type.STRING, "512Mi", "Memory request and limit of the filer containers."),
+                ConfigProperty.optional(
+                        SERVICE_ACCOUNT,
+                        Type.STRING,
+                        null,
                         "Service account of the task Pods (default: the namespace's default)."),
-                ConfigProperty.optional(ACTIVE_DEADLINE, Type.DURATION, null,
+                ConfigProperty.optional(
+                        ACTIVE_DEADLINE,
+                        Type.DURATION,
+                        null,
                         "Longest a task's Job may be active (activeDeadlineSeconds); then the task ends SYSTEM_ERROR."),
-                ConfigProperty.optional(TTL_AFTER_FINISHED, Type.DURATION, "24h",
+                ConfigProperty.optional(
+                        TTL_AFTER_FINISHED,
+                        Type.DURATION,
+                        "24h",
                         "How long Kubernetes keeps a finished Job (ttlSecondsAfterFinished) when Ergon does not delete"
                                 + " it first; 0 to disable."),
-                ConfigProperty.optional(TERMINATION_GRACE_PERIOD, Type.DURATION, "10s",
+                ConfigProperty.optional(
+                        TERMINATION_GRACE_PERIOD,
+                        Type.DURATION,
+                        "10s",
                         "Time a cancelled task's running container gets between SIGTERM and SIGKILL."),
-                ConfigProperty.optional(STORAGE, Type.STRING, "emptyDir",
+                ConfigProperty.optional(
+                        STORAGE,
+                        Type.STRING,
+                        "emptyDir",
                         "The task's shared volume: 'emptyDir' (on the node) or 'pvc' (a generic ephemeral volume)."),
-                ConfigProperty.optional(STORAGE_CLASS, Type.STRING, null,
+                ConfigProperty.optional(
+                        STORAGE_CLASS,
+                        Type.STRING,
+                        null,
                         "Storage class of the volume when storage=pvc (default: the cluster's default class)."),
-                ConfigProperty.optional(DEFAULT_CPU, Type.STRING, null,
+                ConfigProperty.optional(
+                        DEFAULT_CPU,
+                        Type.STRING,
+                        null,
                         "CPU request of each executor when the task sets no cpu_cores, e.g. '1' or '500m'."),
-                ConfigProperty.optional(DEFAULT_MEMORY, Type.STRING, null,
+                ConfigProperty.optional(
+                        DEFAULT_MEMORY,
+                        Type.STRING,
+                        null,
                         "Memory request and limit of each executor when the task sets no ram_gb, e.g. '2Gi'."),
-                ConfigProperty.optional(DEFAULT_DISK, Type.STRING, "10Gi",
+                ConfigProperty.optional(
+                        DEFAULT_DISK,
+                        Type.STRING,
+                        "10Gi",
                         "Size of the volume when storage=pvc and the task sets no disk_gb."),
-                ConfigProperty.optional(KUEUE_QUEUE_NAME, Type.STRING, null,
+                ConfigProperty.optional(
+                        KUEUE_QUEUE_NAME,
+                        Type.STRING,
+                        null,
                         "A Kueue LocalQueue: Jobs get the kueue.x-k8s.io/queue-name label and start suspended."
                                 + " Leave unset on clusters without Kueue."),
-                ConfigProperty.optional(KUEUE_PRIORITY_CLASS, Type.STRING, null,
+                ConfigProperty.optional(
+                        KUEUE_PRIORITY_CLASS,
+                        Type.STRING,
+                        null,
                         "A Kueue WorkloadPriorityClass for the Jobs (only with kueue.queue-name)."),
-                ConfigProperty.optional(PREEMPTIBLE_NODE_SELECTOR, Type.LIST, null,
+                ConfigProperty.optional(
+                        PREEMPTIBLE_NODE_SELECTOR,
+                        Type.LIST,
+                        null,
                         "Node labels (key=value,...) required for tasks with resources.preemptible=true."),
-                ConfigProperty.optional(ZONE_LABEL, Type.STRING, "topology.kubernetes.io/zone",
+                ConfigProperty.optional(
+                        ZONE_LABEL,
+                        Type.STRING,
+                        "topology.kubernetes.io/zone",
                         "Node label that resources.zones are matched against."),
-                ConfigProperty.optional(BACKEND_PARAMETERS_ALLOWED, Type.LIST, null,
+                ConfigProperty.optional(
+                        BACKEND_PARAMETERS_ALLOWED,
+                        Type.LIST,
+                        null,
                         "The backend_parameters keys honoured (e.g. node-selector.*,tolerations,runtime-class,"
                                 + "gpu.count,gpu.type,service-account,priority-class,labels.*,annotations.*);"
                                 + " default none."),
-                ConfigProperty.optional(GPU_RESOURCE, Type.STRING, "nvidia.com/gpu",
+                ConfigProperty.optional(
+                        GPU_RESOURCE,
+                        Type.STRING,
+                        "nvidia.com/gpu",
                         "Extended resource requested for backend_parameters gpu.count."),
-                ConfigProperty.optional(GPU_TYPE_LABEL, Type.STRING, "nvidia.com/gpu.product",
+                ConfigProperty.optional(
+                        GPU_TYPE_LABEL,
+                        Type.STRING,
+                        "nvidia.com/gpu.product",
                         "Node label that backend_parameters gpu.type is matched against."),
-                ConfigProperty.optional(WATCH, Type.BOOLEAN, "true",
+                ConfigProperty.optional(
+                        WATCH,
+                        Type.BOOLEAN,
+                        "true",
                         "Follow Jobs and Pods with watches (informers); false to poll with list calls every"
                                 + " poll-interval."),
-                ConfigProperty.optional(POLL_INTERVAL, Type.DURATION, "5s",
-                        "How often Jobs and Pods are listed when watch=false."),
-                ConfigProperty.optional(LOG_STREAMS, Type.STRING, "combined",
+                ConfigProperty.optional(
+                        POLL_INTERVAL, Type.DURATION, "5s", "How often Jobs and Pods are listed when watch=false."),
+                ConfigProperty.optional(
+                        LOG_STREAMS,
+                        Type.STRING,
+                        "combined",
                         "'combined': one log read per executor, reported as stdout; 'split': stdout and stderr read"
                                 + " separately (needs the PodLogsQuerySplitStreams feature gate)."),
-                ConfigProperty.optional(LOG_TAIL_BYTES, Type.INT, "65536",
+                ConfigProperty.optional(
+                        LOG_TAIL_BYTES,
+                        Type.INT,
+                        "65536",
                         "How many of the last bytes of each executor's output are kept in the task's logs."),
-                ConfigProperty.optional(IMAGE_PULL_GRACE, Type.DURATION, "2m",
+                ConfigProperty.optional(
+                        IMAGE_PULL_GRACE,
+                        Type.DURATION,
+                        "2m",
                         "How long an image may fail to pull (ErrImagePull, ImagePullBackOff) before the task ends"
                                 + " SYSTEM_ERROR."),
-                ConfigProperty.optional(API_RETRIES, Type.INT, "5",
+                ConfigProperty.optional(
+                        API_RETRIES,
+                        Type.INT,
+                        "5",
                         "Retries of an API call answered 429, 5xx or not at all, with exponential backoff."),
-                ConfigProperty.optional(API_RETRY_BACKOFF, Type.DURATION, "200ms",
+                ConfigProperty.optional(
+                        API_RETRY_BACKOFF,
+                        Type.DURATION,
+                        "200ms",
                         "First wait before retrying an API call; doubled each time, at most 5s."),
-                ConfigProperty.optional(API_TIMEOUT, Type.DURATION, "30s",
-                        "Read timeout of API calls other than watches."));
+                ConfigProperty.optional(
+                        API_TIMEOUT, Type.DURATION, "30s", "Read timeout of API calls other than watches."));
     }
 
     /** @throws ErgonException INVALID_INPUT naming the full key of a missing or bad value */
     static KubernetesExecutorBackendConfig from(ProviderConfig c) {
         String filerImage = c.require(FILER_IMAGE);
-        Storage storage = switch (c.getString(STORAGE, "emptyDir").toLowerCase(java.util.Locale.ROOT)) {
-            case "emptydir", "empty-dir" -> Storage.EMPTY_DIR;
-            case "pvc" -> Storage.PVC;
-            default -> throw bad(c, STORAGE, "'" + c.getString(STORAGE, "") + "' must be emptyDir or pvc");
-        };
-        LogStreams logStreams = switch (c.getString(LOG_STREAMS, "combined").toLowerCase(java.util.Locale.ROOT)) {
-            case "combined" -> LogStreams.COMBINED;
-            case "split" -> LogStreams.SPLIT;
-            default -> throw bad(c, LOG_STREAMS, "'" + c.getString(LOG_STREAMS, "") + "' must be combined or split");
-        };
+        Storage storage =
+                switch (c.getString(STORAGE, "emptyDir").toLowerCase(java.util.Locale.ROOT)) {
+                    case "emptydir", "empty-dir" -> Storage.EMPTY_DIR;
+                    case "pvc" -> Storage.PVC;
+                    default -> throw bad(c, STORAGE, "'" + c.getString(STORAGE, "") + "' must be emptyDir or pvc");
+                };
+        LogStreams logStreams =
+                switch (c.getString(LOG_STREAMS, "combined").toLowerCase(java.util.Locale.ROOT)) {
+                    case "combined" -> LogStreams.COMBINED;
+                    case "split" -> LogStreams.SPLIT;
+                    default ->
+                        throw bad(c, LOG_STREAMS, "'" + c.getString(LOG_STREAMS, "") + "' must be combined or split");
+                };
         Map<String, String> preemptible = new LinkedHashMap<>();
         for (String kv : c.getList(PREEMPTIBLE_NODE_SELECTOR)) {
             int eq = kv.indexOf('=');

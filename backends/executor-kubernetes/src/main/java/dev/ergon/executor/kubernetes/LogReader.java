@@ -65,7 +65,10 @@ final class LogReader {
     private Read read(String pod, String container, String stream, Integer tailLines, int limitBytes) {
         try {
             String text = api.call("read the log of " + pod + "/" + container, () -> {
-                var req = api.core.readNamespacedPodLog(pod, api.namespace()).container(container).limitBytes(limitBytes);
+                var req = api.core
+                        .readNamespacedPodLog(pod, api.namespace())
+                        .container(container)
+                        .limitBytes(limitBytes);
                 if (stream != null) {
                     req.stream(stream);
                 }
@@ -76,9 +79,7 @@ final class LogReader {
             });
             return new Read(text == null ? "" : text, Optional.empty());
         } catch (ApiException e) {
-            String why = e.getCode() == 404
-                    ? "the pod is gone"
-                    : KubeApi.describe(e);
+            String why = e.getCode() == 404 ? "the pod is gone" : KubeApi.describe(e);
             return new Read("", Optional.of("the log of " + container + " could not be read: " + why));
         } catch (ErgonException e) {
             return new Read("", Optional.of("the log of " + container + " could not be read: " + e.getMessage()));

@@ -51,8 +51,15 @@ final class ObservationMapper {
     private ObservationMapper() {}
 
     private static final Set<String> PULL_PROBLEMS = Set.of(
-            "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName", "RegistryUnavailable",
-            "SignatureValidationFailed", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "ErrImageNeverPull",
+            "InvalidImageName",
+            "RegistryUnavailable",
+            "SignatureValidationFailed",
+            "CreateContainerConfigError",
+            "CreateContainerError",
+            "RunContainerError");
     /** Waiting reasons that will not resolve by waiting. */
     private static final Set<String> HOPELESS = Set.of("InvalidImageName", "ErrImageNeverPull");
     /** Pod reasons the kubelet or the control plane give when they take a Pod's capacity away. */
@@ -106,7 +113,8 @@ final class ObservationMapper {
         int n = executorCount(job);
         Set<Integer> ignore = JobManifest.ignoreErrorIndices(job);
         Optional<V1Pod> pod = f.pod().isPresent() ? f.pod() : f.lastPod();
-        List<ExecutorResult> executors = pod.map(p -> executors(p, n, ignore, f.logs(), sys, wanted)).orElse(List.of());
+        List<ExecutorResult> executors =
+                pod.map(p -> executors(p, n, ignore, f.logs(), sys, wanted)).orElse(List.of());
 
         if (job.getMetadata() != null && job.getMetadata().getDeletionTimestamp() != null) {
             sys.add("the task's Job is being deleted (canceled)");
@@ -142,7 +150,8 @@ final class ObservationMapper {
         // A failed container ends the task at once; the Pod's phase follows in the same status update.
         V1ContainerStateTerminated stageIn = terminated(statuses.get(JobNames.STAGE_IN));
         if (stageIn != null && code(stageIn) != 0) {
-            sys.add("staging inputs failed (stage-in " + describe(stageIn) + ")" + logSuffix(f, JobNames.STAGE_IN, wanted));
+            sys.add("staging inputs failed (stage-in " + describe(stageIn) + ")"
+                    + logSuffix(f, JobNames.STAGE_IN, wanted));
             return result(Phase.SYSTEM_ERROR, executors, sys, f.pod(), wanted);
         }
         for (int i = 0; i < n; i++) {
@@ -154,7 +163,8 @@ final class ObservationMapper {
         }
         V1ContainerStateTerminated stageOut = terminated(statuses.get(JobNames.STAGE_OUT));
         if (stageOut != null && code(stageOut) != 0) {
-            sys.add("staging outputs failed (stage-out " + describe(stageOut) + ")" + logSuffix(f, JobNames.STAGE_OUT, wanted));
+            sys.add("staging outputs failed (stage-out " + describe(stageOut) + ")"
+                    + logSuffix(f, JobNames.STAGE_OUT, wanted));
             return result(Phase.SYSTEM_ERROR, executors, sys, f.pod(), wanted);
         }
         String phase = st == null ? null : st.getPhase();
@@ -173,7 +183,8 @@ final class ObservationMapper {
         if (!scheduled(p)) {
             return result(Phase.QUEUED, executors, sys, f.pod(), wanted);
         }
-        boolean stageOutStarted = statuses.get(JobNames.STAGE_OUT) != null && statuses.get(JobNames.STAGE_OUT).getState() != null
+        boolean stageOutStarted = statuses.get(JobNames.STAGE_OUT) != null
+                && statuses.get(JobNames.STAGE_OUT).getState() != null
                 && statuses.get(JobNames.STAGE_OUT).getState().getRunning() != null;
         if (executors.isEmpty() && !stageOutStarted) {
             // Staging in, or pulling the first executor's image.
@@ -183,15 +194,26 @@ final class ObservationMapper {
     }
 
     private static Mapped withoutPod(
-            Facts f, V1Job job, List<ExecutorResult> executors, List<String> sys, Set<String> wanted,
+            Facts f,
+            V1Job job,
+            List<ExecutorResult> executors,
+            List<String> sys,
+            Set<String> wanted,
             Optional<V1JobCondition> failed) {
         if (condition(job, "Complete").isPresent()) {
             return result(Phase.COMPLETE, executors, sys, f.lastPod(), wanted);
         }
         if (f.lastPod().isPresent()) {
             // The Pod is gone. Whatever it said last decides, if it had ended; else it was taken away.
-            Mapped last = map(new Facts(job, f.lastPod(), Optional.empty(), f.admitted(), f.logs(), f.systemLogs(),
-                    f.now(), f.imagePullGrace()));
+            Mapped last = map(new Facts(
+                    job,
+                    f.lastPod(),
+                    Optional.empty(),
+                    f.admitted(),
+                    f.logs(),
+                    f.systemLogs(),
+                    f.now(),
+                    f.imagePullGrace()));
             if (last.observation().phase().isTerminal()) {
                 return last;
             }
@@ -203,7 +225,8 @@ final class ObservationMapper {
             return last; // the Job controller has not noticed yet
         }
         if (failed.isPresent()) {
-            sys.add("the task's Job failed" + reasonSuffix(failed.get().getReason(), failed.get().getMessage()));
+            sys.add("the task's Job failed"
+                    + reasonSuffix(failed.get().getReason(), failed.get().getMessage()));
             return result(Phase.SYSTEM_ERROR, executors, sys, Optional.empty(), wanted);
         }
         return result(Phase.QUEUED, executors, sys, Optional.empty(), wanted);
@@ -227,8 +250,8 @@ final class ObservationMapper {
                 break;
             }
             if (state.getRunning() != null) {
-                out.add(new ExecutorResult(i, instant(state.getRunning().getStartedAt()), Optional.empty(),
-                        OptionalInt.empty(), "", ""));
+                out.add(new ExecutorResult(
+                        i, instant(state.getRunning().getStartedAt()), Optional.empty(), OptionalInt.empty(), "", ""));
                 break;
             }
             V1ContainerStateTerminated t = state.getTerminated();
@@ -241,7 +264,8 @@ final class ObservationMapper {
                 if (real.isPresent()) {
                     exit = real;
                     if (real.getAsInt() != 0) {
-                        sys.add("executors[" + i + "] exited with code " + real.getAsInt() + "; ignored (ignore_error)");
+                        sys.add("executors[" + i + "] exited with code " + real.getAsInt()
+                                + "; ignored (ignore_error)");
                     }
                 } else {
                     sys.add("executors[" + i + "]: its ignore_error wrapper did not report the exit code"
@@ -259,8 +283,8 @@ final class ObservationMapper {
             } else {
                 log.note().ifPresent(sys::add);
             }
-            out.add(new ExecutorResult(i, instant(t.getStartedAt()), instant(t.getFinishedAt()), exit,
-                    log.stdout(), log.stderr()));
+            out.add(new ExecutorResult(
+                    i, instant(t.getStartedAt()), instant(t.getFinishedAt()), exit, log.stdout(), log.stderr()));
         }
         return List.copyOf(out);
     }
@@ -277,8 +301,8 @@ final class ObservationMapper {
             }
         }
         if (st != null && st.getReason() != null && DISRUPTION_REASONS.contains(st.getReason())) {
-            return Optional.of("the task's pod was stopped by Kubernetes" + reasonSuffix(st.getReason(), st.getMessage())
-                    + "; Ergon does not run it again");
+            return Optional.of("the task's pod was stopped by Kubernetes"
+                    + reasonSuffix(st.getReason(), st.getMessage()) + "; Ergon does not run it again");
         }
         if (p.getMetadata() != null && p.getMetadata().getDeletionTimestamp() != null && !ended(p)) {
             return Optional.of("the task's pod was deleted while it ran (not by Ergon); Ergon does not run it again");
@@ -320,7 +344,9 @@ final class ObservationMapper {
             if (!hopeless && Duration.between(since, now).compareTo(grace) < 0) {
                 return Optional.empty();
             }
-            String what = name.startsWith("exec-") ? "executors[" + JobNames.executorIndex(name) + "]" : name + " (the filer)";
+            String what = name.startsWith("exec-")
+                    ? "executors[" + JobNames.executorIndex(name) + "]"
+                    : name + " (the filer)";
             String image = imageOf(p, name).map(i -> " image '" + i + "'").orElse("");
             return Optional.of(what + image + " could not start" + reasonSuffix(w.getReason(), w.getMessage())
                     + (hopeless ? "" : " (for longer than " + grace + ", ergon.executor.kubernetes.image-pull-grace)"));
@@ -349,18 +375,24 @@ final class ObservationMapper {
         if (p.getSpec().getContainers() != null) {
             all.addAll(p.getSpec().getContainers());
         }
-        return all.stream().filter(c -> container.equals(c.getName())).map(V1Container::getImage).findFirst();
+        return all.stream()
+                .filter(c -> container.equals(c.getName()))
+                .map(V1Container::getImage)
+                .findFirst();
     }
 
     private static boolean scheduled(V1Pod p) {
-        if (p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty()) {
+        if (p.getSpec() != null
+                && p.getSpec().getNodeName() != null
+                && !p.getSpec().getNodeName().isEmpty()) {
             return true;
         }
         V1PodStatus st = p.getStatus();
         if (st == null || st.getConditions() == null) {
             return false;
         }
-        return st.getConditions().stream().anyMatch(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()));
+        return st.getConditions().stream()
+                .anyMatch(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** Init and regular container statuses by name (a mock server returns [] for absent lists; both mean none). */
@@ -381,7 +413,9 @@ final class ObservationMapper {
 
     /** How many executors the Job runs: its {@code exec-*} init containers. */
     static int executorCount(V1Job job) {
-        if (job.getSpec() == null || job.getSpec().getTemplate() == null || job.getSpec().getTemplate().getSpec() == null
+        if (job.getSpec() == null
+                || job.getSpec().getTemplate() == null
+                || job.getSpec().getTemplate().getSpec() == null
                 || job.getSpec().getTemplate().getSpec().getInitContainers() == null) {
             return 0;
         }
@@ -412,7 +446,9 @@ final class ObservationMapper {
         if ("OOMKilled".equals(t.getReason())) {
             return s + ", killed for using more memory than its limit (OOMKilled)";
         }
-        if (t.getReason() != null && !t.getReason().equals("Error") && !t.getReason().equals("Completed")) {
+        if (t.getReason() != null
+                && !t.getReason().equals("Error")
+                && !t.getReason().equals("Completed")) {
             return s + ", " + t.getReason();
         }
         return s;

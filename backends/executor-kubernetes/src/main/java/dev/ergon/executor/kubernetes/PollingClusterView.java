@@ -40,7 +40,8 @@ final class PollingClusterView implements ClusterView {
         this.api = api;
         this.changed = changed;
         this.interval = interval;
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ergon-k8s-poll").factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("ergon-k8s-poll").factory());
     }
 
     @Override
@@ -58,11 +59,13 @@ final class PollingClusterView implements ClusterView {
 
     /** One list of each kind; visible for tests. */
     void poll() throws ApiException {
-        List<V1Job> jobList = api.call("list Jobs", () -> api.batch.listNamespacedJob(api.namespace())
+        List<V1Job> jobList = api.call("list Jobs", () -> api.batch
+                        .listNamespacedJob(api.namespace())
                         .labelSelector(JobNames.SELECTOR)
                         .execute())
                 .getItems();
-        List<V1Pod> podList = api.call("list Pods", () -> api.core.listNamespacedPod(api.namespace())
+        List<V1Pod> podList = api.call("list Pods", () -> api.core
+                        .listNamespacedPod(api.namespace())
                         .labelSelector(JobNames.SELECTOR)
                         .execute())
                 .getItems();
@@ -74,7 +77,8 @@ final class PollingClusterView implements ClusterView {
             newVersions.put("job/" + j.getMetadata().getName(), version(j.getMetadata()));
         }
         for (V1Pod p : podList) {
-            ClusterView.taskLabelOf(p.getMetadata()).ifPresent(l -> newPods.computeIfAbsent(l, k -> new ArrayList<>()).add(p));
+            ClusterView.taskLabelOf(p.getMetadata()).ifPresent(l -> newPods.computeIfAbsent(l, k -> new ArrayList<>())
+                    .add(p));
             newVersions.put("pod/" + p.getMetadata().getName(), version(p.getMetadata()));
         }
         Map<String, V1Job> oldJobs = jobs;

@@ -94,9 +94,11 @@ final class TaskMounts {
                 folder = out.type() == FileType.DIRECTORY ? path : parent(path);
             }
             if (folder.equals("/")) {
-                throw ErgonException.invalid(field, "'" + out.path() + "' is not inside a folder below '/'; the"
-                        + " Kubernetes executor mounts each output's folder from the task's volume, so use e.g."
-                        + " /outputs/...");
+                throw ErgonException.invalid(
+                        field,
+                        "'" + out.path() + "' is not inside a folder below '/'; the"
+                                + " Kubernetes executor mounts each output's folder from the task's volume, so use e.g."
+                                + " /outputs/...");
             }
             all.add(folder(field, folder));
         }
@@ -182,8 +184,10 @@ final class TaskMounts {
     private static void reserved(String field, String path) {
         for (String r : RESERVED) {
             if (path.equals(r) || path.startsWith(r + "/")) {
-                throw ErgonException.invalid(field, "'" + path + "' is inside '" + r
-                        + "', which the container runtime provides; use another folder");
+                throw ErgonException.invalid(
+                        field,
+                        "'" + path + "' is inside '" + r
+                                + "', which the container runtime provides; use another folder");
             }
         }
     }
@@ -206,7 +210,8 @@ final class TaskMounts {
         List<Mount> kept = new ArrayList<>();
         for (Mount m : sorted) {
             boolean nested = kept.stream()
-                    .anyMatch(k -> m.path().equals(k.path()) || (!k.file() && m.path().startsWith(k.path() + "/")));
+                    .anyMatch(k ->
+                            m.path().equals(k.path()) || (!k.file() && m.path().startsWith(k.path() + "/")));
             if (!nested) {
                 kept.add(m);
             }

@@ -37,7 +37,8 @@ interface Behaviour {
     record Running() implements Poll {}
 
     /** The container ended. {@code all} is both streams interleaved, as Kubernetes keeps them. */
-    record Exited(int exitCode, String reason, String message, String stdout, String stderr, String all) implements Poll {
+    record Exited(int exitCode, String reason, String message, String stdout, String stderr, String all)
+            implements Poll {
         static Exited of(int code, String stdout, String stderr) {
             return new Exited(code, code == 0 ? "Completed" : "Error", null, stdout, stderr, stdout + stderr);
         }
@@ -64,8 +65,12 @@ interface Behaviour {
     static Behaviour imagePullBackOff() {
         AtomicInteger tries = new AtomicInteger();
         return ctx -> tries.getAndIncrement() == 0
-                ? new Waiting("ErrImagePull", "failed to pull image \"" + ctx.container().getImage() + "\": not found")
-                : new Waiting("ImagePullBackOff", "Back-off pulling image \"" + ctx.container().getImage() + "\"");
+                ? new Waiting(
+                        "ErrImagePull",
+                        "failed to pull image \"" + ctx.container().getImage() + "\": not found")
+                : new Waiting(
+                        "ImagePullBackOff",
+                        "Back-off pulling image \"" + ctx.container().getImage() + "\"");
     }
 
     /** Runs until the Pod is deleted. */

@@ -167,8 +167,8 @@ final class FakeApiServer implements AutoCloseable {
                 for (Fault f : faults) {
                     if (f.times > 0 && f.match.test(req)) {
                         f.times--;
-                        MockResponse resp = status(f.code, f.code == 429 ? "TooManyRequests" : "InternalError",
-                                "injected by the test");
+                        MockResponse resp = status(
+                                f.code, f.code == 429 ? "TooManyRequests" : "InternalError", "injected by the test");
                         if (f.retryAfter != null) {
                             resp.setHeader("Retry-After", f.retryAfter);
                         }
@@ -198,19 +198,23 @@ final class FakeApiServer implements AutoCloseable {
             if (q.containsKey("tailLines") && !stream.equals("All")) {
                 return status(422, "Invalid", "tailLines: Invalid value: only allowed with stream=All");
             }
-            if (getMap().keySet().stream().noneMatch(k -> k.matches(getKey("/api/v1/namespaces/" + ns + "/pods/" + pod)))) {
+            if (getMap().keySet().stream()
+                    .noneMatch(k -> k.matches(getKey("/api/v1/namespaces/" + ns + "/pods/" + pod)))) {
                 return status(404, "NotFound", "pods \"" + pod + "\" not found");
             }
             Log log = logs.get(ns + "/" + pod + "/" + container);
             if (log == null) {
-                return status(400, "BadRequest", "container \"" + container + "\" in pod \"" + pod
-                        + "\" is waiting to start: PodInitializing");
+                return status(
+                        400,
+                        "BadRequest",
+                        "container \"" + container + "\" in pod \"" + pod + "\" is waiting to start: PodInitializing");
             }
-            String text = switch (stream) {
-                case "Stdout" -> log.stdout();
-                case "Stderr" -> log.stderr();
-                default -> log.all();
-            };
+            String text =
+                    switch (stream) {
+                        case "Stdout" -> log.stdout();
+                        case "Stderr" -> log.stderr();
+                        default -> log.all();
+                    };
             if (q.containsKey("tailLines")) {
                 int n = Integer.parseInt(q.get("tailLines"));
                 List<String> lines = text.lines().toList();
@@ -224,12 +228,19 @@ final class FakeApiServer implements AutoCloseable {
                     text = new String(b, 0, limit, StandardCharsets.UTF_8);
                 }
             }
-            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(text);
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .setHeader("Content-Type", "text/plain")
+                    .setBody(text);
         }
 
         @Override
-        public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-                GenericKubernetesResource resource, String newState) {
+        public void processEvent(
+                String path,
+                AttributeSet pathAttributes,
+                AttributeSet oldAttributes,
+                GenericKubernetesResource resource,
+                String newState) {
             String existing = oldAttributes == null ? null : getMap().get(oldAttributes);
             super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
             if (java.util.Objects.equals(existing, newState)) {
@@ -238,10 +249,14 @@ final class FakeApiServer implements AutoCloseable {
             synchronized (events) {
                 if (newState == null) {
                     long rv = requestResourceVersion();
-                    events.add(new Event(rv, "DELETED", withVersion(existing, rv), attributes(existing, pathAttributes)));
+                    events.add(
+                            new Event(rv, "DELETED", withVersion(existing, rv), attributes(existing, pathAttributes)));
                 } else {
                     long rv = versionOf(newState);
-                    events.add(new Event(rv, existing == null ? "ADDED" : "MODIFIED", newState,
+                    events.add(new Event(
+                            rv,
+                            existing == null ? "ADDED" : "MODIFIED",
+                            newState,
                             attributes(newState, pathAttributes)));
                 }
             }
@@ -268,17 +283,25 @@ final class FakeApiServer implements AutoCloseable {
             synchronized (events) {
                 if (from < compactedBelow) {
                     expired.incrementAndGet();
-                    return new MockResponse().setResponseCode(200).setBody(
-                            "{\"type\":\"ERROR\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
-                                    + "\"code\":410,\"reason\":\"Expired\",\"message\":\"too old resource version\"}}\n");
+                    return new MockResponse()
+                            .setResponseCode(200)
+                            .setBody(
+                                    "{\"type\":\"ERROR\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
+                                            + "\"code\":410,\"reason\":\"Expired\",\"message\":\"too old resource version\"}}\n");
                 }
                 for (Event e : events) {
                     if (e.rv() > from && e.attributes().matches(query)) {
-                        body.append("{\"type\":\"").append(e.type()).append("\",\"object\":").append(e.json()).append("}\n");
+                        body.append("{\"type\":\"")
+                                .append(e.type())
+                                .append("\",\"object\":")
+                                .append(e.json())
+                                .append("}\n");
                     }
                 }
             }
-            MockResponse resp = new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+            MockResponse resp = new MockResponse()
+                    .setResponseCode(200)
+                    .setHeader("Content-Type", "application/json")
                     .setBody(body.toString());
             if (body.isEmpty()) {
                 resp.setBodyDelay(EMPTY_WATCH_WAIT);
@@ -295,7 +318,10 @@ final class FakeApiServer implements AutoCloseable {
         o.addProperty("message", message);
         o.addProperty("reason", reason);
         o.addProperty("code", code);
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(o.toString());
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
+                .setBody(o.toString());
     }
 
     private static Map<String, String> query(String path) {
@@ -307,7 +333,8 @@ final class FakeApiServer implements AutoCloseable {
         for (String kv : path.substring(q + 1).split("&")) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
-                m.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                m.put(
+                        URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
@@ -343,7 +370,9 @@ final class FakeApiServer implements AutoCloseable {
     private static String nameOf(String body) {
         try {
             JsonElement meta = JsonParser.parseString(body).getAsJsonObject().get("metadata");
-            return meta == null || !meta.getAsJsonObject().has("name") ? null : meta.getAsJsonObject().get("name").getAsString();
+            return meta == null || !meta.getAsJsonObject().has("name")
+                    ? null
+                    : meta.getAsJsonObject().get("name").getAsString();
         } catch (RuntimeException e) {
             return null;
         }

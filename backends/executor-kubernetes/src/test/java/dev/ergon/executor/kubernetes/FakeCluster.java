@@ -28,11 +28,13 @@ import java.util.stream.Collectors;
 final class FakeCluster {
     /** The filer image the backends under test are configured with. */
     static final String FILER_IMAGE = "ergon/filer:test";
+
     static final String PREFIX = "ergon.executor.kubernetes.";
 
     private static FakeCluster shared;
     /** Held so the level sticks (JUL keeps loggers weakly): the mock logs every request at INFO. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final FakeApiServer api;
     private final FakeClock clock = new FakeClock();
@@ -117,8 +119,9 @@ final class FakeCluster {
     ExecutorBackend backend(String namespace, Map<String, String> overrides) {
         try {
             Path data = Files.createDirectories(scratch.resolve("data").resolve(namespace));
-            return new KubernetesExecutorBackendProvider().create(new TestProviderContext(
-                    ProviderConfig.of(PREFIX, config(namespace, overrides)), data, clock));
+            return new KubernetesExecutorBackendProvider()
+                    .create(new TestProviderContext(
+                            ProviderConfig.of(PREFIX, config(namespace, overrides)), data, clock));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -126,7 +129,8 @@ final class FakeCluster {
 
     private static void deleteTree(Path root) {
         try (java.util.stream.Stream<Path> s = Files.walk(root)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // best effort: a temporary folder
         }

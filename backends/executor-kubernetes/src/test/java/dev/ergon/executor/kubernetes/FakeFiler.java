@@ -59,10 +59,13 @@ final class FakeFiler {
             throw new IllegalArgumentException("no --role argument in " + args);
         }
         String role = args.get(i + 1);
-        String specText = c.getEnv() == null ? null : c.getEnv().stream()
-                .filter(e -> JobManifest.STAGING_SPEC_ENV.equals(e.getName()))
-                .map(V1EnvVar::getValue)
-                .findFirst().orElse(null);
+        String specText = c.getEnv() == null
+                ? null
+                : c.getEnv().stream()
+                        .filter(e -> JobManifest.STAGING_SPEC_ENV.equals(e.getName()))
+                        .map(V1EnvVar::getValue)
+                        .findFirst()
+                        .orElse(null);
         if (specText == null) {
             throw new IllegalArgumentException(JobManifest.STAGING_SPEC_ENV + " is not set");
         }
@@ -74,8 +77,8 @@ final class FakeFiler {
             throw new IllegalArgumentException("--role " + role + " but the spec is for " + spec.get("role"));
         }
         String root = spec.get("root").getAsString();
-        boolean mounted = c.getVolumeMounts() != null && c.getVolumeMounts().stream()
-                .map(V1VolumeMount::getMountPath).anyMatch(root::equals);
+        boolean mounted = c.getVolumeMounts() != null
+                && c.getVolumeMounts().stream().map(V1VolumeMount::getMountPath).anyMatch(root::equals);
         if (!mounted) {
             throw new IllegalArgumentException("root " + root + " is not a mount of this container");
         }
@@ -102,7 +105,8 @@ final class FakeFiler {
                 String path = out.get("path").getAsString();
                 String url = out.get("url").getAsString();
                 if (path.contains("*") || path.contains("?")) {
-                    String prefix = out.has("pathPrefix") ? out.get("pathPrefix").getAsString() : "/";
+                    String prefix =
+                            out.has("pathPrefix") ? out.get("pathPrefix").getAsString() : "/";
                     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
                     try (Stream<Path> all = Files.walk(volume)) {
                         for (Path p : all.filter(Files::isRegularFile).toList()) {
@@ -119,7 +123,11 @@ final class FakeFiler {
                     }
                     copy(from, source(url));
                 }
-                report.append("staged out ").append(path).append(" to ").append(url).append('\n');
+                report.append("staged out ")
+                        .append(path)
+                        .append(" to ")
+                        .append(url)
+                        .append('\n');
             }
         } else {
             throw new IllegalArgumentException("unknown role " + role);

@@ -70,6 +70,7 @@ final class FakeKubelet implements AutoCloseable {
     private final Map<String, Behaviour.Run> runs = new ConcurrentHashMap<>();
     /** Behaviour instances by {@code <pod uid>/<container>}, so a scripted behaviour keeps its state across steps. */
     private final Map<String, Behaviour> started = new ConcurrentHashMap<>();
+
     private final Object signal = new Object();
     private boolean woken;
     private volatile boolean stopped;
@@ -122,15 +123,19 @@ final class FakeKubelet implements AutoCloseable {
 
     /** One pass over every Job and Pod; whether anything changed. */
     synchronized boolean step() throws ApiException {
-        List<V1Job> jobs = new ArrayList<>(batch.listJobForAllNamespaces().execute().getItems());
-        List<V1Pod> pods = new ArrayList<>(core.listPodForAllNamespaces().execute().getItems());
+        List<V1Job> jobs =
+                new ArrayList<>(batch.listJobForAllNamespaces().execute().getItems());
+        List<V1Pod> pods =
+                new ArrayList<>(core.listPodForAllNamespaces().execute().getItems());
         jobs.sort(Comparator.comparing(FakeKubelet::key));
         pods.sort(Comparator.comparing(FakeKubelet::key));
         Map<String, V1Job> jobsByKey = new HashMap<>();
         jobs.forEach(j -> jobsByKey.put(key(j.getMetadata()), j));
         boolean progressed = false;
         for (V1Pod p : pods) {
-            String owner = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(JobNames.JOB_NAME_LABEL);
+            String owner = p.getMetadata().getLabels() == null
+                    ? null
+                    : p.getMetadata().getLabels().get(JobNames.JOB_NAME_LABEL);
             if (owner != null && !jobsByKey.containsKey(p.getMetadata().getNamespace() + "/" + owner)) {
                 deletePod(p); // garbage collection: the mock has none
                 progressed = true;
@@ -141,7 +146,9 @@ final class FakeKubelet implements AutoCloseable {
             progressed |= jobController(j, own);
         }
         for (V1Pod p : pods) {
-            String owner = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(JobNames.JOB_NAME_LABEL);
+            String owner = p.getMetadata().getLabels() == null
+                    ? null
+                    : p.getMetadata().getLabels().get(JobNames.JOB_NAME_LABEL);
             if (owner == null || jobsByKey.containsKey(p.getMetadata().getNamespace() + "/" + owner)) {
                 progressed |= kubelet(p);
             }
@@ -160,7 +167,9 @@ final class FakeKubelet implements AutoCloseable {
             Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
             OffsetDateTime at = finished.get().getLastTransitionTime();
             if (ttl != null && at != null && !at.toInstant().plusSeconds(ttl).isAfter(now)) {
-                batch.deleteNamespacedJob(job.getMetadata().getName(), job.getMetadata().getNamespace()).execute();
+                batch.deleteNamespacedJob(
+                                job.getMetadata().getName(), job.getMetadata().getNamespace())
+                        .execute();
                 return true;
             }
             return false;
@@ -191,13 +200,16 @@ final class FakeKubelet implements AutoCloseable {
             return updateJob(job);
         }
         Long deadline = job.getSpec().getActiveDeadlineSeconds();
-        if (deadline != null && st.getStartTime() != null && !st.getStartTime().toInstant().plusSeconds(deadline).isAfter(now)) {
+        if (deadline != null
+                && st.getStartTime() != null
+                && !st.getStartTime().toInstant().plusSeconds(deadline).isAfter(now)) {
             for (V1Pod p : pods) {
                 deletePod(p);
             }
             st.setActive(0);
             st.setFailed((st.getFailed() == null ? 0 : st.getFailed()) + pods.size());
-            setCondition(st, "FailureTarget", "True", "DeadlineExceeded", "Job was active longer than specified deadline");
+            setCondition(
+                    st, "FailureTarget", "True", "DeadlineExceeded", "Job was active longer than specified deadline");
             setCondition(st, "Failed", "True", "DeadlineExceeded", "Job was active longer than specified deadline");
             return updateJob(job);
         }
@@ -206,7 +218,8 @@ final class FakeKubelet implements AutoCloseable {
                 // Its Pod vanished while active (deleted, node lost): with backoffLimit 0 that fails the Job.
                 st.setActive(0);
                 st.setFailed(1);
-                setCondition(st, "Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+                setCondition(
+                        st, "Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
                 return updateJob(job);
             }
             createPod(job);
@@ -222,14 +235,20 @@ final class FakeKubelet implements AutoCloseable {
             st.setActive(0);
             st.setSucceeded(1);
             st.setCompletionTime(time(now));
-            setCondition(st, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods");
+            setCondition(
+                    st,
+                    "SuccessCriteriaMet",
+                    "True",
+                    "CompletionsReached",
+                    "Reached expected number of succeeded pods");
             setCondition(st, "Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods");
             return updateJob(job);
         }
         if ("Failed".equals(phase)) {
             st.setActive(0);
             st.setFailed(1);
-            setCondition(st, "FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+            setCondition(
+                    st, "FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
             setCondition(st, "Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
             return updateJob(job);
         }
@@ -239,7 +258,8 @@ final class FakeKubelet implements AutoCloseable {
     private void createPod(V1Job job) throws ApiException {
         V1ObjectMeta jm = job.getMetadata();
         Map<String, String> labels = new TreeMap<>();
-        if (job.getSpec().getTemplate().getMetadata() != null && job.getSpec().getTemplate().getMetadata().getLabels() != null) {
+        if (job.getSpec().getTemplate().getMetadata() != null
+                && job.getSpec().getTemplate().getMetadata().getLabels() != null) {
             labels.putAll(job.getSpec().getTemplate().getMetadata().getLabels());
         }
         labels.put(JobNames.JOB_NAME_LABEL, jm.getName());
@@ -247,24 +267,33 @@ final class FakeKubelet implements AutoCloseable {
         labels.put("batch.kubernetes.io/controller-uid", jm.getUid());
         labels.put("controller-uid", jm.getUid());
         Map<String, String> annotations = job.getSpec().getTemplate().getMetadata() == null
-                || job.getSpec().getTemplate().getMetadata().getAnnotations() == null
+                        || job.getSpec().getTemplate().getMetadata().getAnnotations() == null
                 ? Map.of()
                 : job.getSpec().getTemplate().getMetadata().getAnnotations();
-        V1Pod pod = new V1Pod().apiVersion("v1").kind("Pod")
+        V1Pod pod = new V1Pod()
+                .apiVersion("v1")
+                .kind("Pod")
                 .metadata(new V1ObjectMeta()
                         .name(jm.getName() + "-" + suffix(jm.getUid()))
                         .namespace(jm.getNamespace())
                         .labels(labels)
                         .annotations(new TreeMap<>(annotations))
-                        .ownerReferences(List.of(new V1OwnerReference().apiVersion("batch/v1").kind("Job")
-                                .name(jm.getName()).uid(jm.getUid()).controller(true).blockOwnerDeletion(true))))
+                        .ownerReferences(List.of(new V1OwnerReference()
+                                .apiVersion("batch/v1")
+                                .kind("Job")
+                                .name(jm.getName())
+                                .uid(jm.getUid())
+                                .controller(true)
+                                .blockOwnerDeletion(true))))
                 .spec(job.getSpec().getTemplate().getSpec());
         core.createNamespacedPod(jm.getNamespace(), pod).execute();
     }
 
     private boolean updateJob(V1Job job) throws ApiException {
         try {
-            batch.replaceNamespacedJobStatus(job.getMetadata().getName(), job.getMetadata().getNamespace(), job).execute();
+            batch.replaceNamespacedJobStatus(
+                            job.getMetadata().getName(), job.getMetadata().getNamespace(), job)
+                    .execute();
         } catch (ApiException e) {
             if (e.getCode() != 409 && e.getCode() != 404) {
                 throw e;
@@ -285,7 +314,9 @@ final class FakeKubelet implements AutoCloseable {
             return false;
         }
         List<V1Container> order = new ArrayList<>();
-        List<V1Container> init = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
+        List<V1Container> init = pod.getSpec().getInitContainers() == null
+                ? List.of()
+                : pod.getSpec().getInitContainers();
         order.addAll(init);
         order.addAll(pod.getSpec().getContainers());
         Map<String, V1ContainerStatus> statuses = ObservationMapper.statuses(pod);
@@ -301,15 +332,20 @@ final class FakeKubelet implements AutoCloseable {
                 Behaviour b = started.computeIfAbsent(key, k -> behaviours.apply(c));
                 Behaviour.Start start = b.start(new Behaviour.Context(pod, c, volume(pod), scratch, this::wake));
                 if (start instanceof Behaviour.Waiting w) {
-                    V1ContainerStateWaiting now = cs.getState() == null ? null : cs.getState().getWaiting();
+                    V1ContainerStateWaiting now =
+                            cs.getState() == null ? null : cs.getState().getWaiting();
                     if (now != null && w.reason().equals(now.getReason())) {
                         return false;
                     }
-                    cs.setState(new V1ContainerState().waiting(new V1ContainerStateWaiting().reason(w.reason()).message(w.message())));
+                    cs.setState(new V1ContainerState()
+                            .waiting(new V1ContainerStateWaiting()
+                                    .reason(w.reason())
+                                    .message(w.message())));
                     return updatePod(pod);
                 }
                 runs.put(key, ((Behaviour.Started) start).run());
-                cs.setState(new V1ContainerState().running(new V1ContainerStateRunning().startedAt(time(clock.instant()))));
+                cs.setState(
+                        new V1ContainerState().running(new V1ContainerStateRunning().startedAt(time(clock.instant()))));
                 cs.setStarted(true);
                 if (!isInit) {
                     st.setPhase("Running");
@@ -322,10 +358,16 @@ final class FakeKubelet implements AutoCloseable {
                 return false;
             }
             runs.remove(key);
-            OffsetDateTime startedAt = cs.getState().getRunning() == null ? time(clock.instant()) : cs.getState().getRunning().getStartedAt();
+            OffsetDateTime startedAt = cs.getState().getRunning() == null
+                    ? time(clock.instant())
+                    : cs.getState().getRunning().getStartedAt();
             if (poll instanceof Behaviour.Evict ev) {
-                cs.setState(new V1ContainerState().terminated(new V1ContainerStateTerminated()
-                        .exitCode(137).reason("Error").startedAt(startedAt).finishedAt(time(clock.instant()))));
+                cs.setState(new V1ContainerState()
+                        .terminated(new V1ContainerStateTerminated()
+                                .exitCode(137)
+                                .reason("Error")
+                                .startedAt(startedAt)
+                                .finishedAt(time(clock.instant()))));
                 st.setPhase("Failed");
                 st.setReason("Evicted");
                 st.setMessage(ev.message());
@@ -334,14 +376,18 @@ final class FakeKubelet implements AutoCloseable {
                 return updatePod(pod);
             }
             Behaviour.Exited ex = (Behaviour.Exited) poll;
-            server.putLog(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName(),
+            server.putLog(
+                    pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(),
+                    c.getName(),
                     new FakeApiServer.Log(ex.stdout(), ex.stderr(), ex.all()));
-            cs.setState(new V1ContainerState().terminated(new V1ContainerStateTerminated()
-                    .exitCode(ex.exitCode())
-                    .reason(ex.reason())
-                    .message(ex.message())
-                    .startedAt(startedAt)
-                    .finishedAt(time(clock.instant()))));
+            cs.setState(new V1ContainerState()
+                    .terminated(new V1ContainerStateTerminated()
+                            .exitCode(ex.exitCode())
+                            .reason(ex.reason())
+                            .message(ex.message())
+                            .startedAt(startedAt)
+                            .finishedAt(time(clock.instant()))));
             cs.setStarted(false);
             if (ex.exitCode() != 0) {
                 st.setPhase("Failed"); // restartPolicy Never: the Pod fails at its first failing container
@@ -356,7 +402,10 @@ final class FakeKubelet implements AutoCloseable {
     /** The scheduler and the kubelet's first status: bound to the node, all containers waiting. */
     private void schedule(V1Pod pod) throws ApiException {
         pod.getSpec().setNodeName(NODE);
-        V1PodStatus st = new V1PodStatus().phase("Pending").startTime(time(clock.instant())).hostIP("10.0.0.1");
+        V1PodStatus st = new V1PodStatus()
+                .phase("Pending")
+                .startTime(time(clock.instant()))
+                .hostIP("10.0.0.1");
         setPodCondition(st, "PodScheduled", "True", null);
         setPodCondition(st, "Initialized", "False", "ContainersNotInitialized");
         List<V1ContainerStatus> init = new ArrayList<>();
@@ -376,14 +425,21 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     private static V1ContainerStatus waiting(V1Container c) {
-        return new V1ContainerStatus().name(c.getName()).image(c.getImage()).imageID("").ready(false).restartCount(0)
+        return new V1ContainerStatus()
+                .name(c.getName())
+                .image(c.getImage())
+                .imageID("")
+                .ready(false)
+                .restartCount(0)
                 .started(false)
                 .state(new V1ContainerState().waiting(new V1ContainerStateWaiting().reason("PodInitializing")));
     }
 
     private boolean updatePod(V1Pod pod) throws ApiException {
         try {
-            core.replaceNamespacedPodStatus(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), pod).execute();
+            core.replaceNamespacedPodStatus(
+                            pod.getMetadata().getName(), pod.getMetadata().getNamespace(), pod)
+                    .execute();
         } catch (ApiException e) {
             if (e.getCode() != 409 && e.getCode() != 404) {
                 throw e;
@@ -395,7 +451,9 @@ final class FakeKubelet implements AutoCloseable {
     private void deletePod(V1Pod pod) throws ApiException {
         killAll(pod);
         try {
-            core.deleteNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace()).execute();
+            core.deleteNamespacedPod(
+                            pod.getMetadata().getName(), pod.getMetadata().getNamespace())
+                    .execute();
         } catch (ApiException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -441,9 +499,12 @@ final class FakeKubelet implements AutoCloseable {
 
     /** A JSON merge patch (the mock refuses strategic-merge-patch, the client's default). */
     private void mergePatch(String namespace, String job, String patch) throws ApiException {
-        PatchUtils.patch(V1Job.class,
-                () -> batch.patchNamespacedJob(job, namespace, new V1Patch(patch)).buildCall(null),
-                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, batch.getApiClient());
+        PatchUtils.patch(
+                V1Job.class,
+                () -> batch.patchNamespacedJob(job, namespace, new V1Patch(patch))
+                        .buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                batch.getApiClient());
     }
 
     @Override
@@ -463,7 +524,8 @@ final class FakeKubelet implements AutoCloseable {
 
     private static boolean ownedBy(V1Pod p, V1Job j) {
         Map<String, String> l = p.getMetadata().getLabels();
-        return l != null && j.getMetadata().getName().equals(l.get(JobNames.JOB_NAME_LABEL))
+        return l != null
+                && j.getMetadata().getName().equals(l.get(JobNames.JOB_NAME_LABEL))
                 && j.getMetadata().getNamespace().equals(p.getMetadata().getNamespace());
     }
 
@@ -471,22 +533,33 @@ final class FakeKubelet implements AutoCloseable {
         if (st.getConditions() == null) {
             return Optional.empty();
         }
-        return st.getConditions().stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
+        return st.getConditions().stream()
+                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .findFirst();
     }
 
     private void setCondition(V1JobStatus st, String type, String status, String reason, String message) {
         List<V1JobCondition> list = new ArrayList<>(st.getConditions() == null ? List.of() : st.getConditions());
         list.removeIf(c -> type.equals(c.getType()));
         OffsetDateTime now = time(clock.instant());
-        list.add(new V1JobCondition().type(type).status(status).reason(reason).message(message)
-                .lastProbeTime(now).lastTransitionTime(now));
+        list.add(new V1JobCondition()
+                .type(type)
+                .status(status)
+                .reason(reason)
+                .message(message)
+                .lastProbeTime(now)
+                .lastTransitionTime(now));
         st.setConditions(list);
     }
 
     private void setPodCondition(V1PodStatus st, String type, String status, String reason) {
         List<V1PodCondition> list = new ArrayList<>(st.getConditions() == null ? List.of() : st.getConditions());
         list.removeIf(c -> type.equals(c.getType()));
-        list.add(new V1PodCondition().type(type).status(status).reason(reason).lastTransitionTime(time(clock.instant())));
+        list.add(new V1PodCondition()
+                .type(type)
+                .status(status)
+                .reason(reason)
+                .lastTransitionTime(time(clock.instant())));
         st.setConditions(list);
     }
 
@@ -510,7 +583,8 @@ final class FakeKubelet implements AutoCloseable {
     /** Five characters from the Job's uid, like the random suffix the Job controller gives its Pods, but reproducible. */
     private static String suffix(String uid) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(String.valueOf(uid).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(uid).getBytes(StandardCharsets.UTF_8));
             StringBuilder s = new StringBuilder();
             String alphabet = "bcdfghjklmnpqrstvwxz2456789";
             for (int i = 0; i < 5; i++) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.ergon.spi.ErgonException;
 import dev.ergon.spi.ErrorKind;
 import dev.ergon.spi.ProviderConfig;
@@ -15,10 +18,6 @@ import dev.ergon.spi.TaskSpec;
 import dev.ergon.testkit.TestTasks;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Job;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import org.yaml.snakeyaml.DumperOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +30,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.DumperOptions;
 
 /**
  * The exact Job the executor creates, pinned by golden files in {@code src/test/resources/golden/}.
@@ -91,12 +91,17 @@ class JobManifestTest {
                 fail("golden file " + file + " was missing and has been written; review it and run again");
             }
         }
-        assertEquals(Files.readString(file, StandardCharsets.UTF_8), yaml, "the manifest differs from " + file
-                + " (rerun with -Dergon.golden.update=true after an intended change, and review the diff)");
+        assertEquals(
+                Files.readString(file, StandardCharsets.UTF_8),
+                yaml,
+                "the manifest differs from " + file
+                        + " (rerun with -Dergon.golden.update=true after an intended change, and review the diff)");
     }
 
     static TaskSpec simple() {
-        return TestTasks.task().id("golden-simple").name("hello")
+        return TestTasks.task()
+                .id("golden-simple")
+                .name("hello")
                 .content("hello from TES\n", "/data/in.txt")
                 .output("/data/out.txt", "s3://bucket/results/out.txt")
                 .executor(TestTasks.executor("tr", "a-z", "A-Z").image("debian:bookworm-slim"))
@@ -112,63 +117,98 @@ class JobManifestTest {
         assertNull(job.getSpec().getSuspend(), "never suspended without Kueue");
         assertFalse(job.getMetadata().getLabels().containsKey(JobNames.KUEUE_QUEUE_LABEL));
         List<V1Container> init = job.getSpec().getTemplate().getSpec().getInitContainers();
-        assertEquals(List.of("stage-in", "exec-0"), init.stream().map(V1Container::getName).toList());
+        assertEquals(
+                List.of("stage-in", "exec-0"),
+                init.stream().map(V1Container::getName).toList());
         assertEquals(List.of("tr", "a-z", "A-Z"), init.get(1).getCommand(), "the command runs verbatim, no shell");
         assertTrue(init.get(1).getArgs() == null || init.get(1).getArgs().isEmpty());
         String json = JobManifest.json(job);
-        assertFalse(json.contains("\"overhead\"") || json.contains("[]") || json.contains("\"args\":[]"),
+        assertFalse(
+                json.contains("\"overhead\"") || json.contains("[]") || json.contains("\"args\":[]"),
                 "empty defaults of the client's model classes are not sent: " + json);
-        assertEquals("stage-out", job.getSpec().getTemplate().getSpec().getContainers().get(0).getName());
+        assertEquals(
+                "stage-out",
+                job.getSpec().getTemplate().getSpec().getContainers().get(0).getName());
     }
 
     @Test
     void redirectionAndIgnoreError() throws IOException {
-        TaskSpec spec = TestTasks.task().id("golden-redirect")
+        TaskSpec spec = TestTasks.task()
+                .id("golden-redirect")
                 .volume("/scratch")
                 .executor(TestTasks.executor("grep", "-c", "it's")
-                        .stdin("/data/in.txt").stdout("/data/count.txt").stderr("/logs/err.txt")
-                        .ignoreError().workdir("/scratch/wd").env("B", "2").env("A", "1"))
-                .executor(TestTasks.executor("sort").stdin("/data/in.txt").stdout("/data/sorted.txt").stderr("/data/sorted.txt"))
+                        .stdin("/data/in.txt")
+                        .stdout("/data/count.txt")
+                        .stderr("/logs/err.txt")
+                        .ignoreError()
+                        .workdir("/scratch/wd")
+                        .env("B", "2")
+                        .env("A", "1"))
+                .executor(TestTasks.executor("sort")
+                        .stdin("/data/in.txt")
+                        .stdout("/data/sorted.txt")
+                        .stderr("/data/sorted.txt"))
                 .executor(TestTasks.shell("exit 1").ignoreError())
                 .executor(TestTasks.executor("cat", "/data/count.txt"))
                 .build();
         V1Job job = build(spec, Map.of());
         assertGolden("redirect-ignore-error", job);
         List<V1Container> init = job.getSpec().getTemplate().getSpec().getInitContainers();
-        assertEquals("\"$@\" < '/data/in.txt' > '/data/count.txt' 2> '/logs/err.txt'; rc=$?;"
-                + " printf '%s' \"$rc\" > /dev/termination-log; exit 0", init.get(1).getCommand().get(2));
-        assertEquals("exec \"$@\" < '/data/in.txt' > '/data/sorted.txt' 2>&1", init.get(2).getCommand().get(2));
+        assertEquals(
+                "\"$@\" < '/data/in.txt' > '/data/count.txt' 2> '/logs/err.txt'; rc=$?;"
+                        + " printf '%s' \"$rc\" > /dev/termination-log; exit 0",
+                init.get(1).getCommand().get(2));
+        assertEquals(
+                "exec \"$@\" < '/data/in.txt' > '/data/sorted.txt' 2>&1",
+                init.get(2).getCommand().get(2));
         assertEquals(List.of("grep", "-c", "it's"), init.get(1).getArgs());
         assertEquals(List.of("cat", "/data/count.txt"), init.get(4).getCommand(), "no wrapper when none is needed");
         assertEquals("0,2", job.getMetadata().getAnnotations().get(JobNames.IGNORE_ERROR_ANNOTATION));
     }
 
     private static ResourceSpec resources(Map<String, String> params, boolean strict) {
-        return new ResourceSpec(OptionalInt.of(2), true, OptionalDouble.of(3.5), OptionalDouble.of(20), List.of("eu-west-1a", "eu-west-1b"),
-                params, strict);
+        return new ResourceSpec(
+                OptionalInt.of(2),
+                true,
+                OptionalDouble.of(3.5),
+                OptionalDouble.of(20),
+                List.of("eu-west-1a", "eu-west-1b"),
+                params,
+                strict);
     }
 
     @Test
     void resourcesPreemptibleAndZones() throws IOException {
-        TaskSpec spec = TestTasks.task().id("golden-resources").resources(resources(Map.of(), false))
-                .executor(TestTasks.executor("true")).build();
-        assertGolden("resources", build(spec, Map.of(
-                "preemptible-node-selector", "cloud.google.com/gke-spot=true",
-                "active-deadline", "6h",
-                "service-account", "ergon-tasks")));
+        TaskSpec spec = TestTasks.task()
+                .id("golden-resources")
+                .resources(resources(Map.of(), false))
+                .executor(TestTasks.executor("true"))
+                .build();
+        assertGolden(
+                "resources",
+                build(
+                        spec,
+                        Map.of(
+                                "preemptible-node-selector", "cloud.google.com/gke-spot=true",
+                                "active-deadline", "6h",
+                                "service-account", "ergon-tasks")));
     }
 
     @Test
     void resourcesOnAnEphemeralVolumeClaim() throws IOException {
-        TaskSpec spec = TestTasks.task().id("golden-pvc").resources(resources(Map.of(), false))
-                .executor(TestTasks.executor("true")).build();
+        TaskSpec spec = TestTasks.task()
+                .id("golden-pvc")
+                .resources(resources(Map.of(), false))
+                .executor(TestTasks.executor("true"))
+                .build();
         assertGolden("resources-pvc", build(spec, Map.of("storage", "pvc", "storage-class", "fast-ssd")));
     }
 
     @Test
     void defaultsApplyWhenTheTaskAsksForNothing() {
         V1Job job = build(simple(), Map.of("default-cpu", "500m", "default-memory", "1Gi"));
-        V1Container exec = job.getSpec().getTemplate().getSpec().getInitContainers().get(1);
+        V1Container exec =
+                job.getSpec().getTemplate().getSpec().getInitContainers().get(1);
         assertEquals("500m", exec.getResources().getRequests().get("cpu").toSuffixedString());
         assertEquals("1Gi", exec.getResources().getLimits().get("memory").toSuffixedString());
     }
@@ -195,11 +235,24 @@ class JobManifestTest {
 
     @Test
     void backendParametersInsideTheEnvelope() throws IOException {
-        TaskSpec spec = TestTasks.task().id("golden-params").resources(new ResourceSpec(OptionalInt.empty(), false,
-                OptionalDouble.empty(), OptionalDouble.empty(), List.of(), ALL_PARAMETERS, true))
-                .executor(TestTasks.executor("nvidia-smi")).build();
-        JobManifest.Built built = JobManifest.build(spec, config(Map.of("backend-parameters.allowed",
-                "node-selector.*,tolerations,runtime-class,gpu.count,gpu.type,service-account,priority-class,labels.*,annotations.*")));
+        TaskSpec spec = TestTasks.task()
+                .id("golden-params")
+                .resources(new ResourceSpec(
+                        OptionalInt.empty(),
+                        false,
+                        OptionalDouble.empty(),
+                        OptionalDouble.empty(),
+                        List.of(),
+                        ALL_PARAMETERS,
+                        true))
+                .executor(TestTasks.executor("nvidia-smi"))
+                .build();
+        JobManifest.Built built = JobManifest.build(
+                spec,
+                config(
+                        Map.of(
+                                "backend-parameters.allowed",
+                                "node-selector.*,tolerations,runtime-class,gpu.count,gpu.type,service-account,priority-class,labels.*,annotations.*")));
         assertGolden("backend-parameters", built.job());
         assertEquals(List.of(), built.systemLogs());
     }
@@ -208,24 +261,49 @@ class JobManifestTest {
     void backendParametersOutsideTheEnvelopeAreIgnoredAndReported() throws IOException {
         Map<String, String> params = new HashMap<>(ALL_PARAMETERS);
         params.put("no-such-thing", "x");
-        TaskSpec spec = TestTasks.task().id("golden-params-ignored").resources(new ResourceSpec(OptionalInt.empty(), false,
-                OptionalDouble.empty(), OptionalDouble.empty(), List.of(), params, false))
-                .executor(TestTasks.executor("true")).build();
-        JobManifest.Built built = JobManifest.build(spec, config(Map.of("backend-parameters.allowed", "node-selector.*,labels.*")));
+        TaskSpec spec = TestTasks.task()
+                .id("golden-params-ignored")
+                .resources(new ResourceSpec(
+                        OptionalInt.empty(),
+                        false,
+                        OptionalDouble.empty(),
+                        OptionalDouble.empty(),
+                        List.of(),
+                        params,
+                        false))
+                .executor(TestTasks.executor("true"))
+                .build();
+        JobManifest.Built built =
+                JobManifest.build(spec, config(Map.of("backend-parameters.allowed", "node-selector.*,labels.*")));
         assertGolden("backend-parameters-ignored", built.job());
         assertEquals(8, built.systemLogs().size(), "one line per ignored key: " + built.systemLogs());
-        assertTrue(built.systemLogs().contains("resources.backend_parameters.runtime-class ignored: is outside what this"
-                + " Ergon allows (ergon.executor.kubernetes.backend-parameters.allowed)"), built.systemLogs().toString());
-        assertTrue(built.systemLogs().stream().anyMatch(l -> l.startsWith("resources.backend_parameters.no-such-thing ignored:"
-                + " is not a parameter the Kubernetes executor knows")), built.systemLogs().toString());
+        assertTrue(
+                built.systemLogs()
+                        .contains("resources.backend_parameters.runtime-class ignored: is outside what this"
+                                + " Ergon allows (ergon.executor.kubernetes.backend-parameters.allowed)"),
+                built.systemLogs().toString());
+        assertTrue(
+                built.systemLogs().stream()
+                        .anyMatch(l -> l.startsWith("resources.backend_parameters.no-such-thing ignored:"
+                                + " is not a parameter the Kubernetes executor knows")),
+                built.systemLogs().toString());
     }
 
     @Test
     void aStrictTaskOutsideTheEnvelopeIsRejectedNamingTheKey() {
-        TaskSpec spec = TestTasks.task().resources(new ResourceSpec(OptionalInt.empty(), false, OptionalDouble.empty(),
-                OptionalDouble.empty(), List.of(), Map.of("node-selector.disktype", "ssd", "runtime-class", "gvisor"), true))
-                .executor(TestTasks.executor("true")).build();
-        ErgonException e = assertThrows(ErgonException.class,
+        TaskSpec spec = TestTasks.task()
+                .resources(new ResourceSpec(
+                        OptionalInt.empty(),
+                        false,
+                        OptionalDouble.empty(),
+                        OptionalDouble.empty(),
+                        List.of(),
+                        Map.of("node-selector.disktype", "ssd", "runtime-class", "gvisor"),
+                        true))
+                .executor(TestTasks.executor("true"))
+                .build();
+        ErgonException e = assertThrows(
+                ErgonException.class,
                 () -> JobManifest.build(spec, config(Map.of("backend-parameters.allowed", "node-selector.*"))));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         assertEquals("resources.backend_parameters.runtime-class", e.field().orElse(null));
@@ -233,28 +311,68 @@ class JobManifestTest {
 
     @Test
     void aStrictTaskWithAMalformedValueIsRejected() {
-        TaskSpec spec = TestTasks.task().resources(new ResourceSpec(OptionalInt.empty(), false, OptionalDouble.empty(),
-                OptionalDouble.empty(), List.of(), Map.of("gpu.count", "lots"), true))
-                .executor(TestTasks.executor("true")).build();
-        ErgonException e = assertThrows(ErgonException.class, () -> JobManifest.build(spec, config(Map.of("backend-parameters.allowed", "*"))));
+        TaskSpec spec = TestTasks.task()
+                .resources(new ResourceSpec(
+                        OptionalInt.empty(),
+                        false,
+                        OptionalDouble.empty(),
+                        OptionalDouble.empty(),
+                        List.of(),
+                        Map.of("gpu.count", "lots"),
+                        true))
+                .executor(TestTasks.executor("true"))
+                .build();
+        ErgonException e = assertThrows(
+                ErgonException.class, () -> JobManifest.build(spec, config(Map.of("backend-parameters.allowed", "*"))));
         assertEquals("resources.backend_parameters.gpu.count", e.field().orElse(null));
     }
 
     @Test
     void pathsThatCannotBeMountedAreRejectedNamingTheField() {
-        assertRejected(TestTasks.task().volume("/").executor(TestTasks.executor("true")).build(), "volumes[0]");
-        assertRejected(TestTasks.task().volume("/proc/x").executor(TestTasks.executor("true")).build(), "volumes[0]");
-        assertRejected(TestTasks.task().output("/out.txt", "s3://b/o").executor(TestTasks.executor("true")).build(), "outputs[0].path");
-        assertRejected(TestTasks.task().content("x", "relative/in.txt").executor(TestTasks.executor("true")).build(), "inputs[0].path");
-        assertRejected(TestTasks.task().executor(TestTasks.executor("true").workdir("/a/../..")).build(), "executors[0].workdir");
-        assertRejected(TestTasks.task().executor(TestTasks.executor("true").env("1BAD", "x")).build(), "executors[0].env");
-        assertRejected(TestTasks.task().executor(TestTasks.executor("true").image(" ")).build(), "executors[0].image");
+        assertRejected(
+                TestTasks.task()
+                        .volume("/")
+                        .executor(TestTasks.executor("true"))
+                        .build(),
+                "volumes[0]");
+        assertRejected(
+                TestTasks.task()
+                        .volume("/proc/x")
+                        .executor(TestTasks.executor("true"))
+                        .build(),
+                "volumes[0]");
+        assertRejected(
+                TestTasks.task()
+                        .output("/out.txt", "s3://b/o")
+                        .executor(TestTasks.executor("true"))
+                        .build(),
+                "outputs[0].path");
+        assertRejected(
+                TestTasks.task()
+                        .content("x", "relative/in.txt")
+                        .executor(TestTasks.executor("true"))
+                        .build(),
+                "inputs[0].path");
+        assertRejected(
+                TestTasks.task()
+                        .executor(TestTasks.executor("true").workdir("/a/../.."))
+                        .build(),
+                "executors[0].workdir");
+        assertRejected(
+                TestTasks.task()
+                        .executor(TestTasks.executor("true").env("1BAD", "x"))
+                        .build(),
+                "executors[0].env");
+        assertRejected(
+                TestTasks.task().executor(TestTasks.executor("true").image(" ")).build(), "executors[0].image");
     }
 
     @Test
     void inlineInputsTooLargeForTheJobAreRejected() {
-        TaskSpec spec = TestTasks.task().content("x".repeat(JobManifest.MAX_STAGING_SPEC_BYTES), "/data/big.txt")
-                .executor(TestTasks.executor("true")).build();
+        TaskSpec spec = TestTasks.task()
+                .content("x".repeat(JobManifest.MAX_STAGING_SPEC_BYTES), "/data/big.txt")
+                .executor(TestTasks.executor("true"))
+                .build();
         assertRejected(spec, "inputs[0].content");
     }
 
@@ -266,12 +384,16 @@ class JobManifestTest {
 
     @Test
     void jobNamesAreDnsLabelsOfAtMost63CharactersAndDistinct() {
-        assertEquals("ergon-6f0c1e2a-1b2c-4d5e-8f90-123456789abc", JobNames.jobName("6f0c1e2a-1b2c-4d5e-8f90-123456789abc"));
+        assertEquals(
+                "ergon-6f0c1e2a-1b2c-4d5e-8f90-123456789abc", JobNames.jobName("6f0c1e2a-1b2c-4d5e-8f90-123456789abc"));
         String odd = JobNames.jobName("Task_ID/with:odd chars");
         assertTrue(odd.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") && odd.length() <= 63, odd);
-        assertFalse(odd.equals(JobNames.jobName("task-id-with-odd-chars")), "a cleaned name must not collide with another id");
+        assertFalse(
+                odd.equals(JobNames.jobName("task-id-with-odd-chars")),
+                "a cleaned name must not collide with another id");
         String longId = "x".repeat(200);
         assertTrue(JobNames.jobName(longId).length() <= 63);
-        assertTrue(JobNames.taskIdLabel(longId).startsWith("h-") && JobNames.taskIdLabel(longId).length() <= 63);
+        assertTrue(JobNames.taskIdLabel(longId).startsWith("h-")
+                && JobNames.taskIdLabel(longId).length() <= 63);
     }
 }

@@ -46,11 +46,26 @@ class KubernetesExecutorBackendConfigTest {
 
     @Test
     void everyKeyReadIsDeclared() {
-        Set<String> declared = KubernetesExecutorBackendConfig.properties().stream().map(ConfigProperty::key)
+        Set<String> declared = KubernetesExecutorBackendConfig.properties().stream()
+                .map(ConfigProperty::key)
                 .collect(Collectors.toSet());
-        for (String key : Set.of("namespace", "kubeconfig", "api-url", "filer-image", "service-account", "active-deadline",
-                "ttl-after-finished", "storage", "storage-class", "default-cpu", "default-memory", "kueue.queue-name",
-                "kueue.priority-class", "preemptible-node-selector", "zone-label", "backend-parameters.allowed",
+        for (String key : Set.of(
+                "namespace",
+                "kubeconfig",
+                "api-url",
+                "filer-image",
+                "service-account",
+                "active-deadline",
+                "ttl-after-finished",
+                "storage",
+                "storage-class",
+                "default-cpu",
+                "default-memory",
+                "kueue.queue-name",
+                "kueue.priority-class",
+                "preemptible-node-selector",
+                "zone-label",
+                "backend-parameters.allowed",
                 "poll-interval")) {
             assertTrue(declared.contains(key), key + " is not declared");
         }

@@ -115,16 +115,23 @@ class KubernetesExecutorBackendTest {
     }
 
     private static void assertLog(Observation o, String part) {
-        assertTrue(o.systemLogs().stream().anyMatch(l -> l.contains(part)), "no system log line with '" + part + "': " + o);
+        assertTrue(
+                o.systemLogs().stream().anyMatch(l -> l.contains(part)),
+                "no system log line with '" + part + "': " + o);
     }
 
     private static BatchV1Api batch() {
-        return new BatchV1Api(new ClientBuilder().setBasePath(CLUSTER.api().url()).build());
+        return new BatchV1Api(
+                new ClientBuilder().setBasePath(CLUSTER.api().url()).build());
     }
 
     private static List<V1Pod> podsOf(String namespace, String job) throws ApiException {
-        return new CoreV1Api(new ClientBuilder().setBasePath(CLUSTER.api().url()).build())
-                .listNamespacedPod(namespace).labelSelector(JobNames.JOB_NAME_LABEL + "=" + job).execute().getItems();
+        return new CoreV1Api(
+                        new ClientBuilder().setBasePath(CLUSTER.api().url()).build())
+                .listNamespacedPod(namespace)
+                .labelSelector(JobNames.JOB_NAME_LABEL + "=" + job)
+                .execute()
+                .getItems();
     }
 
     private static boolean jobExists(String namespace, String job) {
@@ -155,7 +162,8 @@ class KubernetesExecutorBackendTest {
         assertEquals(Phase.COMPLETE, o.phase(), o::toString);
         assertEquals("from a file\n", o.executors().get(0).stdout());
         assertEquals("HELLO FROM TES\n", o.executors().get(1).stdout());
-        assertEquals("HELLO FROM TES\n", Files.readString(output, StandardCharsets.UTF_8), "stage-out copied the output");
+        assertEquals(
+                "HELLO FROM TES\n", Files.readString(output, StandardCharsets.UTF_8), "stage-out copied the output");
     }
 
     @Test
@@ -175,7 +183,13 @@ class KubernetesExecutorBackendTest {
         assertLog(o, "executors[0] exited with code 5; later executors did not run");
         V1Pod pod = podsOf(ns, h.ref()).get(0);
         assertEquals("Failed", pod.getStatus().getPhase());
-        assertEquals("PodInitializing", ObservationMapper.statuses(pod).get("exec-1").getState().getWaiting().getReason(),
+        assertEquals(
+                "PodInitializing",
+                ObservationMapper.statuses(pod)
+                        .get("exec-1")
+                        .getState()
+                        .getWaiting()
+                        .getReason(),
                 "exec-1 never started");
     }
 
@@ -202,8 +216,11 @@ class KubernetesExecutorBackendTest {
         TaskHandle h = submit(backend, spec);
         Observation running = Eventually.get(TIMEOUT, "executor 0's tail while executor 1 runs", () -> {
             Observation o = backend.observe(h);
-            return o.phase() == Phase.RUNNING && o.executors().size() == 2 && o.executors().get(0).stdout().equals("first\n")
-                    ? o : null;
+            return o.phase() == Phase.RUNNING
+                            && o.executors().size() == 2
+                            && o.executors().get(0).stdout().equals("first\n")
+                    ? o
+                    : null;
         });
         assertTrue(running.executors().get(1).exitCode().isEmpty());
         gate.countDown();
@@ -219,7 +236,9 @@ class KubernetesExecutorBackendTest {
         Eventually.await(TIMEOUT, "the Job ends", () -> {
             try {
                 V1Job j = batch().readNamespacedJob(h.ref(), ns).execute();
-                return j.getStatus() != null && j.getStatus().getSucceeded() != null && j.getStatus().getSucceeded() == 1;
+                return j.getStatus() != null
+                        && j.getStatus().getSucceeded() != null
+                        && j.getStatus().getSucceeded() == 1;
             } catch (ApiException e) {
                 return false;
             }
@@ -236,7 +255,9 @@ class KubernetesExecutorBackendTest {
 
     @Test
     void anOomKilledExecutorIsAnExecutorErrorThatSaysSo() {
-        TaskSpec spec = TestTasks.task().executor(TestTasks.executor("bwa", "mem").image(image("oom", Behaviour.oomKilled()))).build();
+        TaskSpec spec = TestTasks.task()
+                .executor(TestTasks.executor("bwa", "mem").image(image("oom", Behaviour.oomKilled())))
+                .build();
         Observation o = awaitTerminal(backend, submit(backend, spec));
         assertEquals(Phase.EXECUTOR_ERROR, o.phase(), o::toString);
         assertEquals(137, o.executors().get(0).exitCode().getAsInt());
@@ -246,13 +267,20 @@ class KubernetesExecutorBackendTest {
     @Test
     void anImageThatNeverPullsIsASystemErrorAfterTheGrace() {
         String image = image("missing", Behaviour.imagePullBackOff());
-        TaskHandle h = submit(backend, TestTasks.task().executor(TestTasks.executor("x").image(image)).build());
+        TaskHandle h = submit(
+                backend,
+                TestTasks.task().executor(TestTasks.executor("x").image(image)).build());
         Eventually.await(TIMEOUT, "the image pull backs off", () -> {
             try {
                 List<V1Pod> pods = podsOf(ns, h.ref());
-                var exec = pods.isEmpty() ? null : ObservationMapper.statuses(pods.get(0)).get("exec-0");
-                return exec != null && exec.getState() != null && exec.getState().getWaiting() != null
-                        && "ImagePullBackOff".equals(exec.getState().getWaiting().getReason());
+                var exec = pods.isEmpty()
+                        ? null
+                        : ObservationMapper.statuses(pods.get(0)).get("exec-0");
+                return exec != null
+                        && exec.getState() != null
+                        && exec.getState().getWaiting() != null
+                        && "ImagePullBackOff"
+                                .equals(exec.getState().getWaiting().getReason());
             } catch (ApiException e) {
                 return false;
             }
@@ -266,7 +294,9 @@ class KubernetesExecutorBackendTest {
 
     @Test
     void anEvictedPodIsPreemptedNotFailed() {
-        TaskSpec spec = TestTasks.task().executor(TestTasks.executor("x").image(image("evicted", Behaviour.evicted()))).build();
+        TaskSpec spec = TestTasks.task()
+                .executor(TestTasks.executor("x").image(image("evicted", Behaviour.evicted())))
+                .build();
         Observation o = awaitTerminal(backend, submit(backend, spec));
         assertEquals(Phase.PREEMPTED, o.phase(), o::toString);
         assertLog(o, "TerminationByKubelet");
@@ -275,7 +305,11 @@ class KubernetesExecutorBackendTest {
     @Test
     void theDeadlineEndsTheTaskWithASystemError() {
         ExecutorBackend b = another(ns, Map.of("active-deadline", "60s"));
-        TaskHandle h = submit(b, TestTasks.task().executor(TestTasks.executor("x").image(image("hangs", Behaviour.hang()))).build());
+        TaskHandle h = submit(
+                b,
+                TestTasks.task()
+                        .executor(TestTasks.executor("x").image(image("hangs", Behaviour.hang())))
+                        .build());
         awaitPhase(b, h, Phase.RUNNING);
         CLUSTER.clock().advance(Duration.ofSeconds(61));
         CLUSTER.wake();
@@ -287,37 +321,61 @@ class KubernetesExecutorBackendTest {
 
     @Test
     void aFailedStageInIsASystemErrorSayingWhy() {
-        TaskSpec spec = TestTasks.task().input("fail://bucket/sample.bam", "/data/sample.bam")
-                .executor(TestTasks.executor("true")).build();
+        TaskSpec spec = TestTasks.task()
+                .input("fail://bucket/sample.bam", "/data/sample.bam")
+                .executor(TestTasks.executor("true"))
+                .build();
         Observation o = awaitTerminal(backend, submit(backend, spec));
         assertEquals(Phase.SYSTEM_ERROR, o.phase(), o::toString);
         assertEquals(List.of(), o.executors());
-        assertLog(o, "staging inputs failed (stage-in exited with code 1): ergon filer: cannot transfer fail://bucket/sample.bam");
+        assertLog(
+                o,
+                "staging inputs failed (stage-in exited with code 1): ergon filer: cannot transfer fail://bucket/sample.bam");
     }
 
     @Test
     void aFailedStageOutIsASystemErrorAfterTheExecutorsRan() {
-        TaskSpec spec = TestTasks.task().output("/data/out.txt", "fail://bucket/out.txt")
-                .executor(TestTasks.shell("echo result > /data/out.txt; echo computed")).build();
+        TaskSpec spec = TestTasks.task()
+                .output("/data/out.txt", "fail://bucket/out.txt")
+                .executor(TestTasks.shell("echo result > /data/out.txt; echo computed"))
+                .build();
         Observation o = awaitTerminal(backend, submit(backend, spec));
         assertEquals(Phase.SYSTEM_ERROR, o.phase(), o::toString);
         assertEquals("computed\n", o.executors().get(0).stdout());
-        assertLog(o, "staging outputs failed (stage-out exited with code 1): ergon filer: cannot transfer fail://bucket/out.txt");
+        assertLog(
+                o,
+                "staging outputs failed (stage-out exited with code 1): ergon filer: cannot transfer fail://bucket/out.txt");
     }
 
     @Test
     void ignoredBackendParametersAreReported() {
         TaskSpec spec = TestTasks.task()
-                .resources(new ResourceSpec(OptionalInt.empty(), false, OptionalDouble.empty(), OptionalDouble.empty(), List.of(),
-                        Map.of("runtime-class", "gvisor"), false))
-                .executor(TestTasks.shell("true")).build();
+                .resources(new ResourceSpec(
+                        OptionalInt.empty(),
+                        false,
+                        OptionalDouble.empty(),
+                        OptionalDouble.empty(),
+                        List.of(),
+                        Map.of("runtime-class", "gvisor"),
+                        false))
+                .executor(TestTasks.shell("true"))
+                .build();
         Observation o = awaitTerminal(backend, submit(backend, spec));
         assertEquals(Phase.COMPLETE, o.phase(), o::toString);
         assertLog(o, "resources.backend_parameters.runtime-class ignored");
-        ErgonException e = assertThrows(ErgonException.class, () -> backend.submit(TestTasks.task()
-                .resources(new ResourceSpec(OptionalInt.empty(), false, OptionalDouble.empty(), OptionalDouble.empty(), List.of(),
-                        Map.of("runtime-class", "gvisor"), true))
-                .executor(TestTasks.shell("true")).build()));
+        ErgonException e = assertThrows(
+                ErgonException.class,
+                () -> backend.submit(TestTasks.task()
+                        .resources(new ResourceSpec(
+                                OptionalInt.empty(),
+                                false,
+                                OptionalDouble.empty(),
+                                OptionalDouble.empty(),
+                                List.of(),
+                                Map.of("runtime-class", "gvisor"),
+                                true))
+                        .executor(TestTasks.shell("true"))
+                        .build()));
         assertEquals("resources.backend_parameters.runtime-class", e.field().orElse(null));
     }
 
@@ -349,19 +407,26 @@ class KubernetesExecutorBackendTest {
         });
         backend.cleanup(h);
         List<FakeApiServer.Request> writes = CLUSTER.backendWrites(ns, h.ref());
-        assertEquals(List.of("POST", "DELETE"), writes.stream().map(FakeApiServer.Request::method).toList(), writes::toString);
+        assertEquals(
+                List.of("POST", "DELETE"),
+                writes.stream().map(FakeApiServer.Request::method).toList(),
+                writes::toString);
         assertTrue(writes.get(1).path().contains("propagationPolicy=Foreground"), writes::toString);
     }
 
     @Test
     void aTaskCostsAtMostThreeApiWrites() {
-        TaskHandle done = submit(backend, TestTasks.task().executor(TestTasks.shell("echo hi")).build());
+        TaskHandle done = submit(
+                backend, TestTasks.task().executor(TestTasks.shell("echo hi")).build());
         assertEquals(Phase.COMPLETE, awaitTerminal(backend, done).phase());
         backend.cancel(done); // ended: no write
         backend.cleanup(done);
         backend.cleanup(done);
         List<FakeApiServer.Request> writes = CLUSTER.backendWrites(ns, done.ref());
-        assertEquals(List.of("POST", "DELETE"), writes.stream().map(FakeApiServer.Request::method).toList(), writes::toString);
+        assertEquals(
+                List.of("POST", "DELETE"),
+                writes.stream().map(FakeApiServer.Request::method).toList(),
+                writes::toString);
         assertTrue(writes.size() <= 3);
     }
 
@@ -381,7 +446,9 @@ class KubernetesExecutorBackendTest {
         assertEquals(Phase.COMPLETE, o.phase());
         assertEquals(o, awaitTerminal(second, h));
         assertEquals(1, podsOf(ns, h.ref()).size(), "one Pod");
-        long creates = CLUSTER.backendWrites(ns, h.ref()).stream().filter(r -> r.method().equals("POST")).count();
+        long creates = CLUSTER.backendWrites(ns, h.ref()).stream()
+                .filter(r -> r.method().equals("POST"))
+                .count();
         assertTrue(creates <= 2, "one create per backend at most (the second answered 409): " + creates);
     }
 
@@ -394,7 +461,8 @@ class KubernetesExecutorBackendTest {
         ExecutorBackend before = CLUSTER.backend(ns, Map.of());
         TaskHandle h = before.submit(spec);
         awaitPhase(before, h, Phase.RUNNING);
-        String uid = batch().readNamespacedJob(h.ref(), ns).execute().getMetadata().getUid();
+        String uid =
+                batch().readNamespacedJob(h.ref(), ns).execute().getMetadata().getUid();
         before.close();
 
         ExecutorBackend after = another(ns, Map.of());
@@ -409,18 +477,25 @@ class KubernetesExecutorBackendTest {
         Observation o = awaitTerminal(after, h);
         assertEquals(Phase.COMPLETE, o.phase(), o::toString);
         assertEquals("done once\n", o.executors().get(0).stdout());
-        assertEquals(uid, batch().readNamespacedJob(h.ref(), ns).execute().getMetadata().getUid(), "the same Job");
+        assertEquals(
+                uid,
+                batch().readNamespacedJob(h.ref(), ns).execute().getMetadata().getUid(),
+                "the same Job");
         assertEquals(1, podsOf(ns, h.ref()).size(), "one Pod");
         after.cleanup(h);
-        List<String> writes = CLUSTER.backendWrites(ns, h.ref()).stream().map(FakeApiServer.Request::method).toList();
-        assertEquals(List.of("POST", "POST", "DELETE"), writes, "create, the third Ergon's create answered 409, cleanup");
+        List<String> writes = CLUSTER.backendWrites(ns, h.ref()).stream()
+                .map(FakeApiServer.Request::method)
+                .toList();
+        assertEquals(
+                List.of("POST", "POST", "DELETE"), writes, "create, the third Ergon's create answered 409, cleanup");
     }
 
     // ---- the API server misbehaves ----
 
     @Test
     void throttlingAndServerErrorsAreRetriedWithBackoff() {
-        TaskSpec spec = TestTasks.task().executor(TestTasks.shell("echo through")).build();
+        TaskSpec spec =
+                TestTasks.task().executor(TestTasks.shell("echo through")).build();
         String job = JobNames.jobName(spec.taskId());
         CLUSTER.api().fail(r -> r.method().equals("POST") && job.equals(r.name()), 429, 2);
         CLUSTER.api().fail(r -> r.method().equals("POST") && job.equals(r.name()), 500, 1);
@@ -429,7 +504,11 @@ class KubernetesExecutorBackendTest {
         Observation o = awaitTerminal(backend, h);
         assertEquals(Phase.COMPLETE, o.phase(), o::toString);
         assertEquals("through\n", o.executors().get(0).stdout(), "the log read was retried");
-        assertEquals(4, CLUSTER.backendWrites(ns, job).stream().filter(r -> r.method().equals("POST")).count(),
+        assertEquals(
+                4,
+                CLUSTER.backendWrites(ns, job).stream()
+                        .filter(r -> r.method().equals("POST"))
+                        .count(),
                 "two 429s, one 500, then the create");
 
         TaskSpec refused = TestTasks.task().executor(TestTasks.shell("true")).build();
@@ -460,8 +539,11 @@ class KubernetesExecutorBackendTest {
     @Test
     void aWatchAnswered410MakesTheViewListAgain() throws ApiException {
         CountDownLatch gate = new CountDownLatch(1);
-        TaskHandle h = submit(backend, TestTasks.task()
-                .executor(TestTasks.executor("x").image(image("gate", Behaviour.gate(gate, "after relist\n")))).build());
+        TaskHandle h = submit(
+                backend,
+                TestTasks.task()
+                        .executor(TestTasks.executor("x").image(image("gate", Behaviour.gate(gate, "after relist\n"))))
+                        .build());
         awaitPhase(backend, h, Phase.RUNNING);
         long listsBefore = jobLists();
         long expiredBefore = CLUSTER.api().expiredWatches();
@@ -476,8 +558,10 @@ class KubernetesExecutorBackendTest {
 
     private static long jobLists() {
         return CLUSTER.api().requests().stream()
-                .filter(r -> r.userAgent().startsWith(KubeApi.USER_AGENT) && r.method().equals("GET"))
-                .filter(r -> r.path().startsWith("/apis/batch/v1/namespaces/" + ns + "/jobs?") && r.path().contains("watch=false"))
+                .filter(r -> r.userAgent().startsWith(KubeApi.USER_AGENT)
+                        && r.method().equals("GET"))
+                .filter(r -> r.path().startsWith("/apis/batch/v1/namespaces/" + ns + "/jobs?")
+                        && r.path().contains("watch=false"))
                 .count();
     }
 
@@ -487,7 +571,8 @@ class KubernetesExecutorBackendTest {
     void withKueueATaskWaitsSuspendedUntilAdmitted() throws ApiException {
         String queueNs = CLUSTER.newNamespace();
         ExecutorBackend b = another(queueNs, Map.of("kueue.queue-name", "tasks"));
-        TaskHandle h = b.submit(TestTasks.task().executor(TestTasks.shell("echo admitted")).build());
+        TaskHandle h = b.submit(
+                TestTasks.task().executor(TestTasks.shell("echo admitted")).build());
         V1Job job = batch().readNamespacedJob(h.ref(), queueNs).execute();
         assertEquals(Boolean.TRUE, job.getSpec().getSuspend());
         assertEquals("tasks", job.getMetadata().getLabels().get(JobNames.KUEUE_QUEUE_LABEL));
@@ -506,7 +591,9 @@ class KubernetesExecutorBackendTest {
     void withKueueASuspensionAfterAdmissionIsAPreemption() throws ApiException {
         String queueNs = CLUSTER.newNamespace();
         ExecutorBackend b = another(queueNs, Map.of("kueue.queue-name", "tasks"));
-        TaskHandle h = b.submit(TestTasks.task().executor(TestTasks.executor("x").image(image("hangs", Behaviour.hang()))).build());
+        TaskHandle h = b.submit(TestTasks.task()
+                .executor(TestTasks.executor("x").image(image("hangs", Behaviour.hang())))
+                .build());
         CLUSTER.kubelet().admit(queueNs, h.ref());
         awaitPhase(b, h, Phase.RUNNING);
         CLUSTER.kubelet().preempt(queueNs, h.ref());
@@ -524,7 +611,8 @@ class KubernetesExecutorBackendTest {
         assertEquals("poll every PT0.05S", b.info().get("observe"));
         Set<String> told = ConcurrentHashMap.newKeySet();
         b.addListener(told::add);
-        TaskSpec spec = TestTasks.task().executor(TestTasks.shell("echo polled")).build();
+        TaskSpec spec =
+                TestTasks.task().executor(TestTasks.shell("echo polled")).build();
         TaskHandle h = b.submit(spec);
         Observation o = awaitTerminal(b, h);
         assertEquals(Phase.COMPLETE, o.phase(), o::toString);
@@ -535,9 +623,16 @@ class KubernetesExecutorBackendTest {
 
     @Test
     void capabilities() {
-        assertEquals(Set.of(ExecutorCapability.STAGES_ITSELF, ExecutorCapability.STREAM_REDIRECTION, ExecutorCapability.IGNORE_ERROR,
-                ExecutorCapability.WORKDIR_AND_ENV, ExecutorCapability.VOLUMES, ExecutorCapability.PUSHES_CHANGES,
-                ExecutorCapability.SURVIVES_RESTART), backend.capabilities());
+        assertEquals(
+                Set.of(
+                        ExecutorCapability.STAGES_ITSELF,
+                        ExecutorCapability.STREAM_REDIRECTION,
+                        ExecutorCapability.IGNORE_ERROR,
+                        ExecutorCapability.WORKDIR_AND_ENV,
+                        ExecutorCapability.VOLUMES,
+                        ExecutorCapability.PUSHES_CHANGES,
+                        ExecutorCapability.SURVIVES_RESTART),
+                backend.capabilities());
         assertEquals(ns, backend.info().get("namespace"));
     }
 }

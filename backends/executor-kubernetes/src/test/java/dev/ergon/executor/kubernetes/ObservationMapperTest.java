@@ -44,8 +44,14 @@ class ObservationMapperTest {
         if (ignoreFirst) {
             first.ignoreError();
         }
-        return JobManifest.build(TestTasks.task().id("mapper").executor(first).executor(TestTasks.executor("echo", "two")).build(),
-                JobManifestTest.config(Map.of())).job();
+        return JobManifest.build(
+                        TestTasks.task()
+                                .id("mapper")
+                                .executor(first)
+                                .executor(TestTasks.executor("echo", "two"))
+                                .build(),
+                        JobManifestTest.config(Map.of()))
+                .job();
     }
 
     private static V1Job job() {
@@ -53,7 +59,12 @@ class ObservationMapperTest {
     }
 
     private static V1Job withCondition(V1Job j, String type, String reason) {
-        j.setStatus(new V1JobStatus().conditions(List.of(new V1JobCondition().type(type).status("True").reason(reason).message("m"))));
+        j.setStatus(new V1JobStatus()
+                .conditions(List.of(new V1JobCondition()
+                        .type(type)
+                        .status("True")
+                        .reason(reason)
+                        .message("m"))));
         return j;
     }
 
@@ -62,7 +73,8 @@ class ObservationMapperTest {
     }
 
     private static V1ContainerState waiting(String reason) {
-        return new V1ContainerState().waiting(new V1ContainerStateWaiting().reason(reason).message("because"));
+        return new V1ContainerState()
+                .waiting(new V1ContainerStateWaiting().reason(reason).message("because"));
     }
 
     private static V1ContainerState running(int at) {
@@ -74,8 +86,13 @@ class ObservationMapperTest {
     }
 
     private static V1ContainerState done(int code, String reason, String message, int start, int end) {
-        return new V1ContainerState().terminated(new V1ContainerStateTerminated()
-                .exitCode(code).reason(reason).message(message).startedAt(at(start)).finishedAt(at(end)));
+        return new V1ContainerState()
+                .terminated(new V1ContainerStateTerminated()
+                        .exitCode(code)
+                        .reason(reason)
+                        .message(message)
+                        .startedAt(at(start))
+                        .finishedAt(at(end)));
     }
 
     /** A scheduled Pod in {@code phase} whose containers (stage-in, exec-0, exec-1, stage-out) are in {@code states}. */
@@ -85,13 +102,23 @@ class ObservationMapperTest {
         List<V1ContainerStatus> main = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             V1ContainerState s = i < states.length ? states[i] : waiting("PodInitializing");
-            V1ContainerStatus cs = new V1ContainerStatus().name(names.get(i)).image("img").imageID("")
-                    .ready(false).restartCount(0).state(s);
+            V1ContainerStatus cs = new V1ContainerStatus()
+                    .name(names.get(i))
+                    .image("img")
+                    .imageID("")
+                    .ready(false)
+                    .restartCount(0)
+                    .state(s);
             (i < 3 ? init : main).add(cs);
         }
-        V1Pod p = new V1Pod().metadata(new V1ObjectMeta().name("ergon-mapper-abcde").uid("uid-1"))
+        V1Pod p = new V1Pod()
+                .metadata(new V1ObjectMeta().name("ergon-mapper-abcde").uid("uid-1"))
                 .spec(job().getSpec().getTemplate().getSpec())
-                .status(new V1PodStatus().phase(phase).startTime(at(0)).initContainerStatuses(init).containerStatuses(main));
+                .status(new V1PodStatus()
+                        .phase(phase)
+                        .startTime(at(0))
+                        .initContainerStatuses(init)
+                        .containerStatuses(main));
         p.getSpec().setNodeName("node-1");
         return p;
     }
@@ -100,9 +127,17 @@ class ObservationMapperTest {
         return map(job, pod, null, true, Map.of(), now);
     }
 
-    private static Mapped map(V1Job job, V1Pod pod, V1Pod lastPod, boolean admitted, Map<String, LogTail> logs, int now) {
-        return ObservationMapper.map(new Facts(job, Optional.ofNullable(pod), Optional.ofNullable(lastPod), admitted, logs,
-                List.of(), T0.plusSeconds(now), GRACE));
+    private static Mapped map(
+            V1Job job, V1Pod pod, V1Pod lastPod, boolean admitted, Map<String, LogTail> logs, int now) {
+        return ObservationMapper.map(new Facts(
+                job,
+                Optional.ofNullable(pod),
+                Optional.ofNullable(lastPod),
+                admitted,
+                logs,
+                List.of(),
+                T0.plusSeconds(now),
+                GRACE));
     }
 
     private static Map<String, LogTail> logs(String... containerAndText) {
@@ -114,7 +149,8 @@ class ObservationMapperTest {
     }
 
     private static void assertLog(Mapped m, String part) {
-        assertTrue(m.observation().systemLogs().stream().anyMatch(l -> l.contains(part)),
+        assertTrue(
+                m.observation().systemLogs().stream().anyMatch(l -> l.contains(part)),
                 "no system log line with '" + part + "': " + m.observation().systemLogs());
     }
 
@@ -122,7 +158,9 @@ class ObservationMapperTest {
     void aSuspendedJobIsQueuedUntilAdmittedAndPreemptedWhenSuspendedAgain() {
         V1Job j = job();
         j.getSpec().setSuspend(true);
-        assertEquals(Phase.QUEUED, map(j, null, null, false, Map.of(), 0).observation().phase());
+        assertEquals(
+                Phase.QUEUED,
+                map(j, null, null, false, Map.of(), 0).observation().phase());
         Mapped again = map(j, null, pod("Running", done(0, 0, 1), running(1)), true, Map.of(), 5);
         assertEquals(Phase.PREEMPTED, again.observation().phase());
         assertLog(again, "Kueue preempted");
@@ -133,14 +171,24 @@ class ObservationMapperTest {
         assertEquals(Phase.QUEUED, map(job(), null, 0).observation().phase());
         V1Pod p = pod("Pending");
         p.getSpec().setNodeName(null);
-        p.getStatus().setConditions(List.of(new V1PodCondition().type("PodScheduled").status("False").reason("Unschedulable")));
+        p.getStatus()
+                .setConditions(List.of(new V1PodCondition()
+                        .type("PodScheduled")
+                        .status("False")
+                        .reason("Unschedulable")));
         assertEquals(Phase.QUEUED, map(job(), p, 0).observation().phase());
     }
 
     @Test
     void stagingInIsInitializingAndAnExecutorRunningIsRunning() {
-        assertEquals(Phase.INITIALIZING, map(job(), pod("Pending", running(0)), 1).observation().phase());
-        assertEquals(Phase.INITIALIZING, map(job(), pod("Pending", done(0, 0, 1), waiting("ErrImagePull")), 2).observation().phase(),
+        assertEquals(
+                Phase.INITIALIZING,
+                map(job(), pod("Pending", running(0)), 1).observation().phase());
+        assertEquals(
+                Phase.INITIALIZING,
+                map(job(), pod("Pending", done(0, 0, 1), waiting("ErrImagePull")), 2)
+                        .observation()
+                        .phase(),
                 "pulling the first executor's image");
         Mapped m = map(job(), pod("Pending", done(0, 0, 1), running(1)), 2);
         assertEquals(Phase.RUNNING, m.observation().phase());
@@ -158,9 +206,15 @@ class ObservationMapperTest {
         assertEquals(Set.of("exec-0", "exec-1"), without.logsWanted());
         Mapped with = map(job(), p, null, true, logs("exec-0", "one\n", "exec-1", "two\n"), 5);
         assertEquals(Set.of(), with.logsWanted());
-        assertEquals(List.of(0, 1), with.observation().executors().stream().map(ExecutorResult::index).toList());
+        assertEquals(
+                List.of(0, 1),
+                with.observation().executors().stream()
+                        .map(ExecutorResult::index)
+                        .toList());
         assertEquals("two\n", with.observation().executors().get(1).stdout());
-        assertEquals(Optional.of(T0.plusSeconds(3)), with.observation().executors().get(1).endTime());
+        assertEquals(
+                Optional.of(T0.plusSeconds(3)),
+                with.observation().executors().get(1).endTime());
     }
 
     @Test
@@ -196,7 +250,8 @@ class ObservationMapperTest {
         assertEquals(Phase.SYSTEM_ERROR, late.observation().phase());
         assertLog(late, "executors[1] image 'debian:bookworm-slim' could not start (ImagePullBackOff: because)");
         V1Pod invalid = pod("Pending", done(0, 0, 1), done(0, 1, 10), waiting("InvalidImageName"));
-        assertEquals(Phase.SYSTEM_ERROR, map(job(), invalid, 11).observation().phase(), "no grace for what cannot heal");
+        assertEquals(
+                Phase.SYSTEM_ERROR, map(job(), invalid, 11).observation().phase(), "no grace for what cannot heal");
     }
 
     @Test
@@ -216,7 +271,8 @@ class ObservationMapperTest {
 
     @Test
     void theDeadlineIsASystemError() {
-        Mapped m = map(withCondition(job(), "Failed", "DeadlineExceeded"), pod("Running", done(0, 0, 1), running(1)), 100);
+        Mapped m =
+                map(withCondition(job(), "Failed", "DeadlineExceeded"), pod("Running", done(0, 0, 1), running(1)), 100);
         assertEquals(Phase.SYSTEM_ERROR, m.observation().phase());
         assertLog(m, "longer than its deadline");
     }
@@ -224,8 +280,13 @@ class ObservationMapperTest {
     @Test
     void evictionAndDisruptionArePreemptionNotFailure() {
         V1Pod disrupted = pod("Failed", done(0, 0, 1), done(137, 1, 2));
-        disrupted.getStatus().setConditions(List.of(new V1PodCondition().type("DisruptionTarget").status("True")
-                .reason("EvictionByEvictionAPI").message("Eviction API: evicting")));
+        disrupted
+                .getStatus()
+                .setConditions(List.of(new V1PodCondition()
+                        .type("DisruptionTarget")
+                        .status("True")
+                        .reason("EvictionByEvictionAPI")
+                        .message("Eviction API: evicting")));
         Mapped m = map(job(), disrupted, 3);
         assertEquals(Phase.PREEMPTED, m.observation().phase());
         assertLog(m, "EvictionByEvictionAPI");
@@ -247,14 +308,21 @@ class ObservationMapperTest {
     @Test
     void aCompleteJobWhosePodIsGoneIsComplete() {
         V1Pod last = pod("Succeeded", done(0, 0, 1), done(0, 1, 2), done(0, 2, 3), done(0, 3, 4));
-        assertEquals(Phase.COMPLETE, map(withCondition(job(), "Complete", null), null, last, true, Map.of(), 9)
-                .observation().phase());
+        assertEquals(
+                Phase.COMPLETE,
+                map(withCondition(job(), "Complete", null), null, last, true, Map.of(), 9)
+                        .observation()
+                        .phase());
     }
 
     @Test
     void aJobBeingDeletedIsCanceled() {
         V1Job j = job();
         j.getMetadata().setDeletionTimestamp(at(3));
-        assertEquals(Phase.CANCELED, map(j, pod("Running", done(0, 0, 1), running(1)), 4).observation().phase());
+        assertEquals(
+                Phase.CANCELED,
+                map(j, pod("Running", done(0, 0, 1), running(1)), 4)
+                        .observation()
+                        .phase());
     }
 }

@@ -54,38 +54,61 @@ final class SandboxRun implements Behaviour.Run {
                 argv.addAll(c.getArgs());
             }
             if (argv.isEmpty()) {
-                return new Behaviour.Waiting("CreateContainerError", "the fake kubelet knows no entrypoint of image "
-                        + c.getImage() + "; give a command");
+                return new Behaviour.Waiting(
+                        "CreateContainerError",
+                        "the fake kubelet knows no entrypoint of image " + c.getImage() + "; give a command");
             }
             try {
                 Path term = Files.createTempFile(ctx.scratch(), c.getName(), ".termination-log");
-                List<String> cmd = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--new-session", "--unshare-pid",
-                        "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"));
+                List<String> cmd = new ArrayList<>(List.of(
+                        "bwrap",
+                        "--die-with-parent",
+                        "--new-session",
+                        "--unshare-pid",
+                        "--ro-bind",
+                        "/usr",
+                        "/usr",
+                        "--ro-bind",
+                        "/etc",
+                        "/etc"));
                 for (String d : List.of("/bin", "/sbin", "/lib", "/lib64")) {
                     Path p = Path.of(d);
                     if (Files.isSymbolicLink(p)) {
-                        cmd.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), d));
+                        cmd.addAll(
+                                List.of("--symlink", Files.readSymbolicLink(p).toString(), d));
                     } else if (Files.isDirectory(p)) {
                         cmd.addAll(List.of("--ro-bind", d, d));
                     }
                 }
-                cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                        "--bind", term.toString(), "/dev/termination-log"));
-                List<V1VolumeMount> mounts = new ArrayList<>(c.getVolumeMounts() == null ? List.of() : c.getVolumeMounts());
+                cmd.addAll(List.of(
+                        "--proc",
+                        "/proc",
+                        "--dev",
+                        "/dev",
+                        "--tmpfs",
+                        "/tmp",
+                        "--bind",
+                        term.toString(),
+                        "/dev/termination-log"));
+                List<V1VolumeMount> mounts =
+                        new ArrayList<>(c.getVolumeMounts() == null ? List.of() : c.getVolumeMounts());
                 mounts.sort(Comparator.comparing(V1VolumeMount::getMountPath));
                 for (V1VolumeMount m : mounts) {
                     Path source = m.getSubPath() == null || m.getSubPath().isEmpty()
                             ? ctx.volume()
                             : ctx.volume().resolve(m.getSubPath()).normalize();
                     if (!source.startsWith(ctx.volume())) {
-                        return new Behaviour.Waiting("CreateContainerConfigError", "subPath escapes the volume: " + m.getSubPath());
+                        return new Behaviour.Waiting(
+                                "CreateContainerConfigError", "subPath escapes the volume: " + m.getSubPath());
                     }
                     if (!Files.exists(source)) {
                         Files.createDirectories(source);
                     }
                     cmd.addAll(List.of("--bind", source.toString(), m.getMountPath()));
                 }
-                cmd.addAll(List.of("--chdir", c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? "/" : c.getWorkingDir()));
+                cmd.addAll(List.of(
+                        "--chdir",
+                        c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? "/" : c.getWorkingDir()));
                 cmd.add("--");
                 cmd.addAll(argv);
                 ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -102,7 +125,8 @@ final class SandboxRun implements Behaviour.Run {
                 pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 return new Behaviour.Started(new SandboxRun(pb.start(), term, ctx.wake()));
             } catch (IOException e) {
-                return new Behaviour.Waiting("RunContainerError", "the fake kubelet could not start bwrap: " + e.getMessage());
+                return new Behaviour.Waiting(
+                        "RunContainerError", "the fake kubelet could not start bwrap: " + e.getMessage());
             }
         };
     }
@@ -125,8 +149,13 @@ final class SandboxRun implements Behaviour.Run {
             message = "";
         }
         int code = process.exitValue();
-        return new Behaviour.Exited(code, code == 0 ? "Completed" : "Error", message.isEmpty() ? null : message,
-                out.text(), err.text(), all.toString());
+        return new Behaviour.Exited(
+                code,
+                code == 0 ? "Completed" : "Error",
+                message.isEmpty() ? null : message,
+                out.text(),
+                err.text(),
+                all.toString());
     }
 
     @Override

@@ -38,7 +38,8 @@ final class Bubblewrap {
     static final String SANDBOX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** Top-level folders that are symlinks into /usr on merged-/usr hosts. */
-    private static final List<String> SYSTEM_LINK_DIRS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
+    private static final List<String> SYSTEM_LINK_DIRS =
+            List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
 
     private static final long PROBE_TIMEOUT_SECONDS = 10;
 
@@ -85,7 +86,9 @@ final class Bubblewrap {
                     base,
                     roots);
         }
-        String version = v.output.isBlank() ? "bubblewrap" : v.output.strip().lines().findFirst().orElse("bubblewrap");
+        String version = v.output.isBlank()
+                ? "bubblewrap"
+                : v.output.strip().lines().findFirst().orElse("bubblewrap");
         List<String> smoke = new ArrayList<>();
         smoke.add(bwrap.toString());
         smoke.addAll(base);
@@ -178,7 +181,8 @@ final class Bubblewrap {
             }
             if (Files.isSymbolicLink(host)) {
                 try {
-                    args.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), dir));
+                    args.addAll(
+                            List.of("--symlink", Files.readSymbolicLink(host).toString(), dir));
                     bound.add(dir);
                 } catch (IOException e) {
                     // Unreadable link: leave the folder out; programs that need it will say so.
@@ -259,7 +263,8 @@ final class Bubblewrap {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         environment(pb.environment(), Map.of());
         try {
-            Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             byte[] out;
             try (InputStream in = p.getInputStream()) {
                 out = in.readNBytes(4096);

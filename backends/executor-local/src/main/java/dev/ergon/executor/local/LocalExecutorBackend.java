@@ -82,6 +82,7 @@ public final class LocalExecutorBackend implements ExecutorBackend {
     private final Bubblewrap bwrap;
     /** One permit per task that may run; fair, so queued tasks start in submission order. */
     private final Semaphore slots;
+
     private final ConcurrentMap<String, LocalTask> tasks = new ConcurrentHashMap<>();
     private final List<ObservationListener> listeners = new CopyOnWriteArrayList<>();
     /**
@@ -94,6 +95,7 @@ public final class LocalExecutorBackend implements ExecutorBackend {
     private final ExecutorService spawner;
     /** One virtual thread per task, from submit until the task ends. */
     private final ExecutorService runners;
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     LocalExecutorBackend(LocalExecutorBackendConfig config, ProviderContext context) {
@@ -139,8 +141,8 @@ public final class LocalExecutorBackend implements ExecutorBackend {
         }
         List<SandboxMounts.Bind> binds = SandboxMounts.plan(spec, bwrap.readOnlyRoots());
         TaskHandle handle = new TaskHandle(spec.taskId(), LocalExecutorBackendProvider.NAME, spec.taskId());
-        LocalTask task = new LocalTask(
-                spec, handle, dataDir.resolve(folderName(spec.taskId())), binds, config.logTailBytes());
+        LocalTask task =
+                new LocalTask(spec, handle, dataDir.resolve(folderName(spec.taskId())), binds, config.logTailBytes());
         LocalTask raced = tasks.putIfAbsent(spec.taskId(), task);
         if (raced != null) {
             return raced.handle;
@@ -218,7 +220,8 @@ public final class LocalExecutorBackend implements ExecutorBackend {
     @Override
     public Map<String, String> info() {
         Map<String, String> info = new LinkedHashMap<>();
-        info.put("sandbox", bwrap.unavailableReason().isEmpty() ? bwrap.version().orElse("bubblewrap") : "unavailable");
+        info.put(
+                "sandbox", bwrap.unavailableReason().isEmpty() ? bwrap.version().orElse("bubblewrap") : "unavailable");
         info.put("max-concurrent", Integer.toString(config.maxConcurrent()));
         return Collections.unmodifiableMap(info);
     }
@@ -303,23 +306,28 @@ public final class LocalExecutorBackend implements ExecutorBackend {
             }
             ExecutorSpec e = spec.executors().get(i);
             String field = "executors[" + i + "]";
-            ProcessBuilder pb = new ProcessBuilder(
-                    bwrap.command(task.binds, e.workdir().orElse("/"), e.command()));
+            ProcessBuilder pb =
+                    new ProcessBuilder(bwrap.command(task.binds, e.workdir().orElse("/"), e.command()));
             Bubblewrap.environment(pb.environment(), e.env());
             Path stdout;
             Path stderr;
             try {
                 stdout = e.stdout().isPresent()
-                        ? SandboxMounts.redirectTarget(spec, field + ".stdout", e.stdout().get())
+                        ? SandboxMounts.redirectTarget(
+                                spec, field + ".stdout", e.stdout().get())
                         : task.logDir.resolve("exec-" + i + ".stdout");
                 stderr = e.stderr().isPresent()
-                        ? SandboxMounts.redirectTarget(spec, field + ".stderr", e.stderr().get())
+                        ? SandboxMounts.redirectTarget(
+                                spec, field + ".stderr", e.stderr().get())
                         : task.logDir.resolve("exec-" + i + ".stderr");
                 if (e.stdin().isPresent()) {
-                    Path stdin = SandboxMounts.redirectTarget(spec, field + ".stdin", e.stdin().get());
+                    Path stdin = SandboxMounts.redirectTarget(
+                            spec, field + ".stdin", e.stdin().get());
                     if (!Files.isRegularFile(stdin)) {
-                        end(task, Phase.SYSTEM_ERROR, field + ".stdin: " + e.stdin().get()
-                                + " does not exist in the task's workspace");
+                        end(
+                                task,
+                                Phase.SYSTEM_ERROR,
+                                field + ".stdin: " + e.stdin().get() + " does not exist in the task's workspace");
                         return;
                     }
                     pb.redirectInput(stdin.toFile());
@@ -340,10 +348,13 @@ public final class LocalExecutorBackend implements ExecutorBackend {
             Instant start = clock.instant();
             Process p;
             try {
-                p = CompletableFuture.supplyAsync(() -> startProcess(pb), spawner).join();
+                p = CompletableFuture.supplyAsync(() -> startProcess(pb), spawner)
+                        .join();
             } catch (CompletionException | RejectedExecutionException ex) {
                 Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-                String why = cause instanceof RejectedExecutionException ? "the local executor is closed" : cause.getMessage();
+                String why = cause instanceof RejectedExecutionException
+                        ? "the local executor is closed"
+                        : cause.getMessage();
                 end(task, Phase.SYSTEM_ERROR, field + ": could not start bwrap: " + why);
                 return;
             }

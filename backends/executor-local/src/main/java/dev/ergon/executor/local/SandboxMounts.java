@@ -67,9 +67,10 @@ final class SandboxMounts {
                 all.add(folder(spec, field, in.path(), readOnlyRoots));
             } else {
                 String parent = parentOf(spec, field, in.path());
-                all.add(parent.equals("/")
-                        ? new Bind(normalized(spec, field, in.path()), host(spec, field, in.path()), true)
-                        : folder(spec, field, parent, readOnlyRoots));
+                all.add(
+                        parent.equals("/")
+                                ? new Bind(normalized(spec, field, in.path()), host(spec, field, in.path()), true)
+                                : folder(spec, field, parent, readOnlyRoots));
             }
         }
         for (int i = 0; i < spec.outputs().size(); i++) {
@@ -96,7 +97,8 @@ final class SandboxMounts {
         for (int i = 0; i < spec.executors().size(); i++) {
             ExecutorSpec e = spec.executors().get(i);
             String field = "executors[" + i + "].";
-            if (e.workdir().isPresent() && !normalized(spec, field + "workdir", e.workdir().get()).equals("/")) {
+            if (e.workdir().isPresent()
+                    && !normalized(spec, field + "workdir", e.workdir().get()).equals("/")) {
                 all.add(folder(spec, field + "workdir", e.workdir().get(), readOnlyRoots));
             }
             // Redirections are opened by Ergon on the host, not bound, but must stay in the workspace.
@@ -127,8 +129,8 @@ final class SandboxMounts {
                 }
                 if (b.file()) {
                     if (!Files.isRegularFile(b.host())) {
-                        return Optional.of("input " + b.container() + " is missing from the task's workspace ("
-                                + b.host() + ")");
+                        return Optional.of(
+                                "input " + b.container() + " is missing from the task's workspace (" + b.host() + ")");
                     }
                 } else {
                     Files.createDirectories(b.host());
@@ -210,7 +212,8 @@ final class SandboxMounts {
     /** The container path with {@code .} and {@code ..} resolved, e.g. {@code /a/b}. */
     private static String normalized(TaskSpec spec, String field, String containerPath) {
         Path host = host(spec, field, containerPath);
-        Path relative = spec.workspace().orElseThrow().toAbsolutePath().normalize().relativize(host);
+        Path relative =
+                spec.workspace().orElseThrow().toAbsolutePath().normalize().relativize(host);
         String r = relative.toString();
         return r.isEmpty() ? "/" : "/" + r;
     }
@@ -238,7 +241,8 @@ final class SandboxMounts {
         List<Bind> kept = new ArrayList<>();
         for (Bind b : sorted) {
             boolean nested = kept.stream()
-                    .anyMatch(k -> b.container().equals(k.container()) || b.container().startsWith(k.container() + "/"));
+                    .anyMatch(k ->
+                            b.container().equals(k.container()) || b.container().startsWith(k.container() + "/"));
             if (!nested) {
                 kept.add(b);
             }

@@ -41,7 +41,8 @@ class BubblewrapTest {
         }
         assertEquals(List.of("--", "sh", "-c", "echo --not-an-option"), cmd.subList(cmd.size() - 4, cmd.size()));
         assertFalse(cmd.contains("/nonexistent-ro-bind"), "a missing ro-bind was bound");
-        assertFalse(cmd.stream().anyMatch(a -> a.startsWith("--unshare-net") || a.equals("--unshare-all")),
+        assertFalse(
+                cmd.stream().anyMatch(a -> a.startsWith("--unshare-net") || a.equals("--unshare-all")),
                 "the host network must be kept");
         // The task's binds come after the tmpfs /tmp, so a volume inside /tmp is not hidden by it.
         assertTrue(cmd.indexOf("/ws/data") > cmd.indexOf("--tmpfs"));
@@ -79,6 +80,8 @@ class BubblewrapTest {
     @Test
     void aProgramThatIsNotBwrapIsNotRunnable() {
         Bubblewrap bwrap = Bubblewrap.probe(Optional.of("/usr/bin/false"), List.of("/usr"));
-        assertTrue(bwrap.unavailableReason().orElseThrow().contains("is not runnable"), bwrap.unavailableReason()::toString);
+        assertTrue(
+                bwrap.unavailableReason().orElseThrow().contains("is not runnable"),
+                bwrap.unavailableReason()::toString);
     }
 }

@@ -54,8 +54,10 @@ class LocalExecutorBackendTest {
     void tmpIsPrivateToTheSandbox() {
         ExecutorBackend b = backend(Map.of());
         String marker = "ergon-local-test-" + System.nanoTime();
-        Observation o = run(b, task().executor(TestTasks.shell("echo secret > /tmp/" + marker
-                + " && cat /tmp/" + marker + " && echo home=$HOME")));
+        Observation o = run(
+                b,
+                task().executor(TestTasks.shell(
+                        "echo secret > /tmp/" + marker + " && cat /tmp/" + marker + " && echo home=$HOME")));
         assertPhase(Phase.COMPLETE, o);
         assertTrue(o.executors().get(0).stdout().contains("secret"), o::toString);
         assertTrue(o.executors().get(0).stdout().contains("home=/tmp"), o::toString);
@@ -68,7 +70,8 @@ class LocalExecutorBackendTest {
         Observation o = run(b, task().executor(TestTasks.shell("tr '\\0' ' ' < /proc/1/cmdline; echo; echo pid=$$")));
         assertPhase(Phase.COMPLETE, o);
         List<String> lines = o.executors().get(0).stdout().lines().toList();
-        String hostInit = Files.readString(Path.of("/proc/1/cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');
+        String hostInit = Files.readString(Path.of("/proc/1/cmdline"), StandardCharsets.UTF_8)
+                .replace('\0', ' ');
         assertFalse(lines.get(0).strip().equals(hostInit.strip()), "the sandbox sees the host's init: " + o);
         int pid = Integer.parseInt(lines.get(1).substring("pid=".length()));
         assertTrue(pid < 10, "the executor's shell has host-like pid " + pid + ": " + o);
@@ -89,7 +92,10 @@ class LocalExecutorBackendTest {
         ExecutorBackend b = backend(Map.of());
         Observation o = run(b, task().executor(TestTasks.executor("env").env("FOO", "bar baz")));
         assertPhase(Phase.COMPLETE, o);
-        Map<String, String> env = o.executors().get(0).stdout().lines()
+        Map<String, String> env = o.executors()
+                .get(0)
+                .stdout()
+                .lines()
                 .filter(l -> l.contains("="))
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
         assertEquals(Bubblewrap.SANDBOX_PATH, env.get("PATH"));
@@ -121,9 +127,9 @@ class LocalExecutorBackendTest {
                 .wildcardOutput("/outputs/glob/*.txt", "/outputs/glob/", "file:///results/glob/")
                 .volume("/data")
                 .executor(TestTasks.shell("cat /inputs/in.txt > /outputs/res/out.txt"
-                        + " && cat /refdata/dir/sub/x > /outputs/dir/copy"
-                        + " && echo w > /outputs/glob/a.txt && cat /top.txt >> /outputs/glob/a.txt"
-                        + " && touch made-here && pwd")
+                                + " && cat /refdata/dir/sub/x > /outputs/dir/copy"
+                                + " && echo w > /outputs/glob/a.txt && cat /top.txt >> /outputs/glob/a.txt"
+                                + " && touch made-here && pwd")
                         .workdir("/data/wd"))
                 .workspace(ws)
                 .build();
@@ -140,9 +146,13 @@ class LocalExecutorBackendTest {
     void maxConcurrentQueuesTheRest() {
         ExecutorBackend b = backend(Map.of("max-concurrent", "1"));
         TaskHandle first = b.submit(task().executor(TestTasks.shell("sleep 30")).build());
-        TaskHandle second = b.submit(task().executor(TestTasks.shell("echo second")).build());
+        TaskHandle second =
+                b.submit(task().executor(TestTasks.shell("echo second")).build());
         TaskHandle third = b.submit(task().executor(TestTasks.shell("sleep 30")).build());
-        Eventually.await(TIMEOUT, "the first task's executor started", () -> b.observe(first).executors().size() == 1);
+        Eventually.await(
+                TIMEOUT,
+                "the first task's executor started",
+                () -> b.observe(first).executors().size() == 1);
         assertPhase(Phase.RUNNING, b.observe(first));
         assertPhase(Phase.QUEUED, b.observe(second));
         assertPhase(Phase.QUEUED, b.observe(third));
@@ -179,11 +189,11 @@ class LocalExecutorBackendTest {
     void cancelKillsEveryProcessOfTheExecutor() {
         ExecutorBackend b = backend(Map.of("kill-grace", "5s"));
         String marker = uniqueSleep();
-        TaskHandle h = b.submit(task()
-                .executor(TestTasks.shell("sleep " + marker + " & sleep " + marker + "; wait"))
+        TaskHandle h = b.submit(task().executor(TestTasks.shell("sleep " + marker + " & sleep " + marker + "; wait"))
                 .executor(TestTasks.shell("echo never"))
                 .build());
-        Eventually.await(TIMEOUT, "two sleep processes run", () -> sleepers(marker).size() == 2);
+        Eventually.await(
+                TIMEOUT, "two sleep processes run", () -> sleepers(marker).size() == 2);
         b.cancel(h);
         Observation o = awaitTerminal(b, h);
         assertPhase(Phase.CANCELED, o);
@@ -196,8 +206,7 @@ class LocalExecutorBackendTest {
     void cancelEscalatesToSigkillAfterTheGrace() {
         ExecutorBackend b = backend(Map.of("kill-grace", "300ms"));
         String marker = uniqueSleep();
-        TaskHandle h = b.submit(task()
-                .executor(TestTasks.shell("trap '' TERM; sleep " + marker + "; echo survived"))
+        TaskHandle h = b.submit(task().executor(TestTasks.shell("trap '' TERM; sleep " + marker + "; echo survived"))
                 .build());
         Eventually.await(TIMEOUT, "the sleep runs", () -> sleepers(marker).size() == 1);
         b.cancel(h);
@@ -217,15 +226,16 @@ class LocalExecutorBackendTest {
         b.close();
         Eventually.await(Duration.ofSeconds(5), "no process of the task is left", () -> processesMentioning(marker)
                 .isEmpty());
-        ErgonException e = assertThrows(ErgonException.class, () -> b.submit(task().executor(TestTasks.shell("true")).build()));
+        ErgonException e = assertThrows(
+                ErgonException.class,
+                () -> b.submit(task().executor(TestTasks.shell("true")).build()));
         assertEquals(ErrorKind.BACKEND_UNAVAILABLE, e.kind());
     }
 
     @Test
     void logTailsAreBoundedAndRedirectedFilesComplete() throws IOException {
         ExecutorBackend b = backend(Map.of("log-tail-bytes", "100"));
-        TaskSpec spec = task()
-                .volume("/data")
+        TaskSpec spec = task().volume("/data")
                 .executor(TestTasks.executor("seq", "1", "20000"))
                 .executor(TestTasks.executor("seq", "1", "20000").stdout("/data/seq.txt"))
                 .build();
@@ -243,9 +253,10 @@ class LocalExecutorBackendTest {
     @Test
     void stdoutAndStderrToTheSameFileKeepBoth() throws IOException {
         ExecutorBackend b = backend(Map.of());
-        TaskSpec spec = task()
-                .volume("/data")
-                .executor(TestTasks.shell("echo out; echo err >&2; echo out2").stdout("/data/log").stderr("/data/log"))
+        TaskSpec spec = task().volume("/data")
+                .executor(TestTasks.shell("echo out; echo err >&2; echo out2")
+                        .stdout("/data/log")
+                        .stderr("/data/log"))
                 .build();
         assertPhase(Phase.COMPLETE, awaitTerminal(b, b.submit(spec)));
         assertEquals(List.of("out", "err", "out2"), Files.readAllLines(spec.hostPath("/data/log")));
@@ -256,8 +267,7 @@ class LocalExecutorBackendTest {
         ExecutorBackend b = backend(Map.of());
         Path victim = tmp.resolve("victim.txt");
         Files.writeString(victim, "untouched\n");
-        TaskSpec spec = task()
-                .volume("/data")
+        TaskSpec spec = task().volume("/data")
                 .executor(TestTasks.executor("ln", "-s", victim.toString(), "/data/out.txt"))
                 .executor(TestTasks.shell("echo overwritten").stdout("/data/out.txt"))
                 .build();
@@ -278,7 +288,9 @@ class LocalExecutorBackendTest {
     @Test
     void cleanupDeletesTheLogFolderButNotTheWorkspace() {
         ExecutorBackend b = backend(Map.of());
-        TaskSpec spec = task().volume("/data").executor(TestTasks.shell("echo kept > /data/f; echo log")).build();
+        TaskSpec spec = task().volume("/data")
+                .executor(TestTasks.shell("echo kept > /data/f; echo log"))
+                .build();
         TaskHandle h = b.submit(spec);
         assertPhase(Phase.COMPLETE, awaitTerminal(b, h));
         Path logs = tmp.resolve("data/local").resolve(spec.taskId());
@@ -297,7 +309,9 @@ class LocalExecutorBackendTest {
         b.addListener(id -> {
             throw new IllegalStateException("a broken listener must not stop the task");
         });
-        TaskSpec spec = task().executor(TestTasks.shell("true")).executor(TestTasks.shell("true")).build();
+        TaskSpec spec = task().executor(TestTasks.shell("true"))
+                .executor(TestTasks.shell("true"))
+                .build();
         assertPhase(Phase.COMPLETE, awaitTerminal(b, b.submit(spec)));
         // queued, running, 2 x (executor started, executor ended), complete
         Eventually.await(TIMEOUT, "7 notices", () -> told.size() >= 7);
@@ -330,8 +344,11 @@ class LocalExecutorBackendTest {
     @Test
     void aFolderInsideAReadOnlyHostFolderIsRejectedAtSubmit() {
         ExecutorBackend b = backend(Map.of());
-        ErgonException e = assertThrows(ErgonException.class, () -> b.submit(
-                task().volume("/usr/local/ergon-data").executor(TestTasks.shell("true")).build()));
+        ErgonException e = assertThrows(
+                ErgonException.class,
+                () -> b.submit(task().volume("/usr/local/ergon-data")
+                        .executor(TestTasks.shell("true"))
+                        .build()));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         assertEquals("volumes[0]", e.field().orElse(null));
     }
@@ -339,7 +356,9 @@ class LocalExecutorBackendTest {
     @Test
     void anEmptyCommandIsRejectedAtSubmit() {
         ExecutorBackend b = backend(Map.of());
-        ErgonException e = assertThrows(ErgonException.class, () -> b.submit(task().executor(TestTasks.executor()).build()));
+        ErgonException e = assertThrows(
+                ErgonException.class,
+                () -> b.submit(task().executor(TestTasks.executor()).build()));
         assertEquals(ErrorKind.INVALID_INPUT, e.kind());
         assertEquals("executors[0].command", e.field().orElse(null));
     }
@@ -391,7 +410,10 @@ class LocalExecutorBackendTest {
     private static List<ProcessHandle> sleepers(String marker) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
-                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(marker)).orElse(false))
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> Arrays.asList(a).contains(marker))
+                        .orElse(false))
                 .toList();
     }
 

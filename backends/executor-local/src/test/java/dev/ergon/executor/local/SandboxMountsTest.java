@@ -51,8 +51,14 @@ class SandboxMountsTest {
 
     @Test
     void aFileInputDirectlyInTheRootIsBoundAsAFile() {
-        TaskSpec spec = TestTasks.task().input("s3://b/in.txt", "/in.txt").executor(TestTasks.shell("true")).workspace(WS).build();
-        assertEquals(List.of(new SandboxMounts.Bind("/in.txt", WS.resolve("in.txt"), true)), SandboxMounts.plan(spec, READ_ONLY));
+        TaskSpec spec = TestTasks.task()
+                .input("s3://b/in.txt", "/in.txt")
+                .executor(TestTasks.shell("true"))
+                .workspace(WS)
+                .build();
+        assertEquals(
+                List.of(new SandboxMounts.Bind("/in.txt", WS.resolve("in.txt"), true)),
+                SandboxMounts.plan(spec, READ_ONLY));
     }
 
     @Test
@@ -65,16 +71,28 @@ class SandboxMountsTest {
         assertRejected("inputs[0].path", TestTasks.task().input("s3://b/x", "/etc/app/x.conf"));
         assertRejected("inputs[0].path", TestTasks.task().input("s3://b/x", "/data/../../x"));
         assertRejected("inputs[0].path", TestTasks.task().input("s3://b/x", "relative/x"));
-        assertRejected("executors[0].stdout", TestTasks.task().volume("/data"), TestTasks.shell("true").stdout("/../out"));
-        assertRejected("executors[0].workdir", TestTasks.task(), TestTasks.shell("true").workdir("/bin/x"));
-        ErgonException e = assertThrows(ErgonException.class, () -> SandboxMounts.plan(
-                TestTasks.task().executor(TestTasks.shell("true")).build(), READ_ONLY));
+        assertRejected(
+                "executors[0].stdout",
+                TestTasks.task().volume("/data"),
+                TestTasks.shell("true").stdout("/../out"));
+        assertRejected(
+                "executors[0].workdir",
+                TestTasks.task(),
+                TestTasks.shell("true").workdir("/bin/x"));
+        ErgonException e = assertThrows(
+                ErgonException.class,
+                () -> SandboxMounts.plan(
+                        TestTasks.task().executor(TestTasks.shell("true")).build(), READ_ONLY));
         assertEquals(Optional.of("workspace"), e.field());
     }
 
     @Test
     void aFolderEqualToAReadOnlyOneMayReplaceIt() {
-        TaskSpec spec = TestTasks.task().volume("/etc").executor(TestTasks.shell("true")).workspace(WS).build();
+        TaskSpec spec = TestTasks.task()
+                .volume("/etc")
+                .executor(TestTasks.shell("true"))
+                .workspace(WS)
+                .build();
         assertEquals(List.of(bind("/etc")), SandboxMounts.plan(spec, READ_ONLY));
     }
 
@@ -92,7 +110,11 @@ class SandboxMountsTest {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Path ws2 = Files.createDirectories(tmp.resolve("ws2"));
         Files.createSymbolicLink(ws2.resolve("data"), outside);
-        TaskSpec escaping = TestTasks.task().volume("/data").executor(TestTasks.shell("true")).workspace(ws2).build();
+        TaskSpec escaping = TestTasks.task()
+                .volume("/data")
+                .executor(TestTasks.shell("true"))
+                .workspace(ws2)
+                .build();
         Optional<String> problem = SandboxMounts.prepare(escaping, READ_ONLY);
         assertTrue(problem.orElse("").contains("outside the task's workspace"), problem.toString());
     }

@@ -28,9 +28,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -112,7 +112,8 @@ public final class HttpFiler implements Filer {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             if (Files.isDirectory(target)) {
-                throw new ErgonException(ErrorKind.INVALID_INPUT, t.shown() + ": cannot download to " + target + ", a directory");
+                throw new ErgonException(
+                        ErrorKind.INVALID_INPUT, t.shown() + ": cannot download to " + target + ", a directory");
             }
             tmp = Files.createTempFile(dir, ".ergon-", ".part");
         } catch (IOException e) {
@@ -166,9 +167,14 @@ public final class HttpFiler implements Filer {
             }
             HttpResponse<InputStream> r;
             try {
-                r = send(t, "GET", null, info -> success(info.statusCode())
-                        ? BodySubscribers.ofInputStream()
-                        : BodySubscribers.replacing(InputStream.nullInputStream()), headers);
+                r = send(
+                        t,
+                        "GET",
+                        null,
+                        info -> success(info.statusCode())
+                                ? BodySubscribers.ofInputStream()
+                                : BodySubscribers.replacing(InputStream.nullInputStream()),
+                        headers);
             } catch (ErgonException e) {
                 if (e.kind() != ErrorKind.BACKEND_UNAVAILABLE) {
                     throw e;
@@ -190,38 +196,53 @@ public final class HttpFiler implements Filer {
                 written = 0; // a full body: start over
             }
             etag = r.headers().firstValue("ETag");
-            ranges = r.headers().firstValue("Accept-Ranges").map(v -> v.contains("bytes")).orElse(false) || etag.isPresent();
+            ranges = r.headers()
+                            .firstValue("Accept-Ranges")
+                            .map(v -> v.contains("bytes"))
+                            .orElse(false)
+                    || etag.isPresent();
             long expected = r.headers().firstValueAsLong("Content-Length").orElse(-1);
             long before = written;
             try (InputStream in = r.body();
-                    OutputStream out = Files.newOutputStream(file, append
-                            ? new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.APPEND}
-                            : new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING})) {
+                    OutputStream out = Files.newOutputStream(
+                            file,
+                            append
+                                    ? new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.APPEND}
+                                    : new StandardOpenOption[] {
+                                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING
+                                    })) {
                 byte[] buf = new byte[64 * 1024];
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
                     written += n;
                     if (config.maxBytes() > 0 && written > config.maxBytes()) {
-                        throw new ErgonException(ErrorKind.INVALID_INPUT, t.shown() + ": larger than the "
-                                + config.maxBytes() + " bytes allowed (ergon.filer.http.max-bytes)");
+                        throw new ErgonException(
+                                ErrorKind.INVALID_INPUT,
+                                t.shown() + ": larger than the " + config.maxBytes()
+                                        + " bytes allowed (ergon.filer.http.max-bytes)");
                     }
                 }
             } catch (IOException e) {
-                last = new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": connection lost after "
-                        + written + " bytes: " + redact(e.toString()), e);
+                last = new ErgonException(
+                        ErrorKind.BACKEND_UNAVAILABLE,
+                        t.shown() + ": connection lost after " + written + " bytes: " + redact(e.toString()),
+                        e);
                 LOG.log(Level.DEBUG, () -> "GET " + t.shown() + " dropped (" + e + "); retrying");
                 continue;
             }
             if (expected >= 0 && written - before < expected) {
-                last = new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": body ended after "
-                        + (written - before) + " of " + expected + " bytes");
+                last = new ErgonException(
+                        ErrorKind.BACKEND_UNAVAILABLE,
+                        t.shown() + ": body ended after " + (written - before) + " of " + expected + " bytes");
                 continue;
             }
             return written;
         }
-        throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, last.getMessage() + " (gave up after "
-                + (config.retries() + 1) + " attempts)", last);
+        throw new ErgonException(
+                ErrorKind.BACKEND_UNAVAILABLE,
+                last.getMessage() + " (gave up after " + (config.retries() + 1) + " attempts)",
+                last);
     }
 
     private void backoff(int attempt, Target t) {
@@ -271,8 +292,10 @@ public final class HttpFiler implements Filer {
                 throw last;
             }
         }
-        throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, last.getMessage() + " (gave up after "
-                + (config.retries() + 1) + " attempts)", last);
+        throw new ErgonException(
+                ErrorKind.BACKEND_UNAVAILABLE,
+                last.getMessage() + " (gave up after " + (config.retries() + 1) + " attempts)",
+                last);
     }
 
     /** Not supported: an HTTP server has no standard listing. */
@@ -280,7 +303,8 @@ public final class HttpFiler implements Filer {
     public List<FileStat> list(URI prefix) {
         requireNonNull(prefix, "prefix is null");
         throw new ErgonException(
-                ErrorKind.INVALID_INPUT, redact(prefix.toString()) + ": http(s) URLs cannot be listed; use a FILE input");
+                ErrorKind.INVALID_INPUT,
+                redact(prefix.toString()) + ": http(s) URLs cannot be listed; use a FILE input");
     }
 
     /** Stops accepting requests; transfers in flight finish. */
@@ -343,14 +367,17 @@ public final class HttpFiler implements Filer {
             LOG.log(Level.DEBUG, () -> method + " " + t.shown() + " -> " + r.statusCode());
             return r;
         } catch (HttpTimeoutException e) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": " + method + " timed out: " + e.getMessage(), e);
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": " + method + " timed out: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": " + method + " failed: " + redact(e.toString()), e);
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE, t.shown() + ": " + method + " failed: " + redact(e.toString()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ErgonException(ErrorKind.INTERNAL, t.shown() + ": " + method + " interrupted", e);
         } catch (IllegalArgumentException e) {
-            throw new ErgonException(ErrorKind.INVALID_INPUT, t.shown() + ": " + redact(String.valueOf(e.getMessage())), e);
+            throw new ErgonException(
+                    ErrorKind.INVALID_INPUT, t.shown() + ": " + redact(String.valueOf(e.getMessage())), e);
         }
     }
 
@@ -366,15 +393,17 @@ public final class HttpFiler implements Filer {
         BodyPublisher b = body;
         for (int hop = 0; ; hop++) {
             Optional<String> auth = sameOrigin(current, t.uri()) ? t.authorization() : Optional.empty();
-            HttpResponse<T> r = redirectingByHand().send(request(current, m, b, auth, headers), info -> isRedirect(info)
-                    ? BodySubscribers.replacing(null)
-                    : handler.apply(info));
+            HttpResponse<T> r = redirectingByHand()
+                    .send(
+                            request(current, m, b, auth, headers),
+                            info -> isRedirect(info) ? BodySubscribers.replacing(null) : handler.apply(info));
             Optional<String> location = r.headers().firstValue("Location");
             if (!REDIRECTS.contains(r.statusCode()) || location.isEmpty()) {
                 return r;
             }
             if (hop >= MAX_REDIRECTS) {
-                throw new ErgonException(ErrorKind.INVALID_INPUT, t.shown() + ": more than " + MAX_REDIRECTS + " redirects");
+                throw new ErgonException(
+                        ErrorKind.INVALID_INPUT, t.shown() + ": more than " + MAX_REDIRECTS + " redirects");
             }
             URI next = current.resolve(location.get());
             if ("https".equalsIgnoreCase(current.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
@@ -390,7 +419,8 @@ public final class HttpFiler implements Filer {
 
     private HttpRequest request(
             URI uri, String method, BodyPublisher body, Optional<String> authorization, List<String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.timeout()).header("User-Agent", USER_AGENT);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(uri).timeout(config.timeout()).header("User-Agent", USER_AGENT);
         authorization.ifPresent(a -> b.header("Authorization", a));
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             b.header(headers.get(i), headers.get(i + 1));
@@ -415,7 +445,8 @@ public final class HttpFiler implements Filer {
     }
 
     private static boolean isRedirect(HttpResponse.ResponseInfo info) {
-        return REDIRECTS.contains(info.statusCode()) && info.headers().firstValue("Location").isPresent();
+        return REDIRECTS.contains(info.statusCode())
+                && info.headers().firstValue("Location").isPresent();
     }
 
     private static boolean sameOrigin(URI a, URI b) {
@@ -437,11 +468,18 @@ public final class HttpFiler implements Filer {
         return switch (status) {
             case 404, 410 -> ErgonException.notFound(where + "not found (HTTP " + status + ")");
             case 401, 403 -> new ErgonException(ErrorKind.INVALID_INPUT, where + "access denied (HTTP " + status + ")");
-            case 405 -> new ErgonException(ErrorKind.INVALID_INPUT, where + "the server does not allow " + method + " (HTTP 405)");
-            case 408, 429 -> new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "server busy (HTTP " + status + ")");
-            default -> status >= 500
-                    ? new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "server error (HTTP " + status + ") on " + method)
-                    : new ErgonException(ErrorKind.INVALID_INPUT, where + "unexpected HTTP " + status + " on " + method);
+            case 405 ->
+                new ErgonException(
+                        ErrorKind.INVALID_INPUT, where + "the server does not allow " + method + " (HTTP 405)");
+            case 408, 429 ->
+                new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "server busy (HTTP " + status + ")");
+            default ->
+                status >= 500
+                        ? new ErgonException(
+                                ErrorKind.BACKEND_UNAVAILABLE,
+                                where + "server error (HTTP " + status + ") on " + method)
+                        : new ErgonException(
+                                ErrorKind.INVALID_INPUT, where + "unexpected HTTP " + status + " on " + method);
         };
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * @param connectTimeout how long to wait for a connection (TCP and TLS handshake)
  * @param timeout how long one request may wait for the response headers
  */
-public record HttpFilerConfig(Duration connectTimeout, Duration timeout, int retries, Duration retryBackoff, long maxBytes) {
+public record HttpFilerConfig(
+        Duration connectTimeout, Duration timeout, int retries, Duration retryBackoff, long maxBytes) {
     static final String PREFIX = "ergon.filer.http.";
     static final String CONNECT_TIMEOUT = "connect-timeout";
     static final String TIMEOUT = "timeout";

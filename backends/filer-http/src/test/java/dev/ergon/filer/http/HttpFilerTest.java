@@ -32,7 +32,8 @@ class HttpFilerTest {
     Path tmp;
 
     private final TestHttpServer server = new TestHttpServer();
-    private final HttpFiler filer = new HttpFiler(new HttpFilerConfig(Duration.ofSeconds(10), Duration.ofMinutes(10), 3, Duration.ofMillis(10), 0));
+    private final HttpFiler filer = new HttpFiler(
+            new HttpFilerConfig(Duration.ofSeconds(10), Duration.ofMinutes(10), 3, Duration.ofMillis(10), 0));
 
     HttpFilerTest() throws IOException {}
 
@@ -73,7 +74,9 @@ class HttpFilerTest {
         expect(ErrorKind.BACKEND_UNAVAILABLE, () -> filer.stat(url("/status/503/x")));
         expect(ErrorKind.BACKEND_UNAVAILABLE, () -> filer.upload(file("up.txt", "x"), url("/status/502/x")));
         expect(ErrorKind.BACKEND_UNAVAILABLE, () -> filer.download(url("/status/429/x"), tmp.resolve("x")));
-        assertEquals(List.of(Path.of("up.txt")), filesUnder(tmp).stream().map(tmp::relativize).toList());
+        assertEquals(
+                List.of(Path.of("up.txt")),
+                filesUnder(tmp).stream().map(tmp::relativize).toList());
     }
 
     @Test
@@ -91,7 +94,8 @@ class HttpFilerTest {
     @Test
     void aDownloadThatKeepsDroppingGivesUpNamingTheAttempts() {
         server.files.put("/files/drops.bin", new byte[100_000]);
-        ErgonException e = expect(ErrorKind.BACKEND_UNAVAILABLE, () -> filer.download(url("/flaky/99/drops.bin"), tmp.resolve("d")));
+        ErgonException e = expect(
+                ErrorKind.BACKEND_UNAVAILABLE, () -> filer.download(url("/flaky/99/drops.bin"), tmp.resolve("d")));
         assertTrue(e.getMessage().contains("gave up after 4 attempts"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("d")));
     }
@@ -108,8 +112,10 @@ class HttpFilerTest {
     @Test
     void downloadsOverTheSizeLimitAreRefused() {
         server.files.put("/files/huge.bin", new byte[10_000]);
-        try (HttpFiler limited = new HttpFiler(new HttpFilerConfig(Duration.ofSeconds(5), Duration.ofMinutes(1), 0, Duration.ofMillis(10), 1000))) {
-            ErgonException e = expect(ErrorKind.INVALID_INPUT, () -> limited.download(url("/files/huge.bin"), tmp.resolve("h")));
+        try (HttpFiler limited = new HttpFiler(
+                new HttpFilerConfig(Duration.ofSeconds(5), Duration.ofMinutes(1), 0, Duration.ofMillis(10), 1000))) {
+            ErgonException e =
+                    expect(ErrorKind.INVALID_INPUT, () -> limited.download(url("/files/huge.bin"), tmp.resolve("h")));
             assertTrue(e.getMessage().contains("max-bytes"), e.getMessage());
             assertFalse(Files.exists(tmp.resolve("h")));
         }
@@ -117,7 +123,8 @@ class HttpFilerTest {
 
     @Test
     void refusedCredentialsAreInvalidInput() {
-        ErgonException e = expect(ErrorKind.INVALID_INPUT, () -> filer.download(url("/status/403/x"), tmp.resolve("x")));
+        ErgonException e =
+                expect(ErrorKind.INVALID_INPUT, () -> filer.download(url("/status/403/x"), tmp.resolve("x")));
         assertTrue(e.getMessage().contains("access denied"), e.getMessage());
         expect(ErrorKind.INVALID_INPUT, () -> filer.download(url("/auth/x"), tmp.resolve("x")));
     }
@@ -137,8 +144,11 @@ class HttpFilerTest {
     void credentialsInTheUrlAreSentButNeverShown() throws IOException {
         server.files.put("/auth/secret.txt", "classified".getBytes(UTF_8));
         assertEquals(10, filer.download(withCredentials("/auth/secret.txt"), tmp.resolve("s.txt")));
-        assertEquals(Optional.of(TestHttpServer.GOOD_AUTH), server.requests.getLast().authorization());
-        assertEquals(10, filer.stat(withCredentials("/auth/secret.txt")).orElseThrow().sizeBytes());
+        assertEquals(
+                Optional.of(TestHttpServer.GOOD_AUTH), server.requests.getLast().authorization());
+        assertEquals(
+                10,
+                filer.stat(withCredentials("/auth/secret.txt")).orElseThrow().sizeBytes());
         filer.upload(file("up.txt", "up"), withCredentials("/auth/up.txt"));
         assertEquals("up", new String(server.files.get("/auth/up.txt"), UTF_8));
 
@@ -153,8 +163,10 @@ class HttpFilerTest {
             assertFalse(e.getMessage().contains("user:"), e.getMessage());
             assertTrue(e.getMessage().contains("http://***@127.0.0.1:" + server.port() + "/"), e.getMessage());
         }
-        ErgonException e = expect(ErrorKind.NOT_FOUND, () -> filer.download(
-                url("/status/404/x?X-Amz-Credential=AKIA123&X-Amz-Signature=deadbeef"), tmp.resolve("x")));
+        ErgonException e = expect(
+                ErrorKind.NOT_FOUND,
+                () -> filer.download(
+                        url("/status/404/x?X-Amz-Credential=AKIA123&X-Amz-Signature=deadbeef"), tmp.resolve("x")));
         assertFalse(e.getMessage().contains("deadbeef") || e.getMessage().contains("AKIA123"), e.getMessage());
         assertTrue(e.getMessage().contains("X-Amz-Signature=***"), e.getMessage());
     }
@@ -166,7 +178,9 @@ class HttpFilerTest {
             server.files.put("/auth/b.txt", "here".getBytes(UTF_8));
             URI u = withCredentials("/redirect-to/" + other.port() + "/files/a.txt");
             assertEquals(9, filer.download(u, tmp.resolve("a.txt")));
-            assertEquals(Optional.of(TestHttpServer.GOOD_AUTH), server.requests.getLast().authorization());
+            assertEquals(
+                    Optional.of(TestHttpServer.GOOD_AUTH),
+                    server.requests.getLast().authorization());
             assertEquals(Optional.empty(), other.requests.getLast().authorization());
             // back on the credentials' own origin they are sent again
             URI back = withCredentials("/redirect-to/" + server.port() + "/auth/b.txt");
@@ -198,8 +212,10 @@ class HttpFilerTest {
 
     @Test
     void aSlowServerTimesOut() {
-        try (HttpFiler impatient = new HttpFiler(new HttpFilerConfig(Duration.ofSeconds(5), Duration.ofMillis(300), 0, Duration.ofMillis(10), 0))) {
-            ErgonException e = expect(ErrorKind.BACKEND_UNAVAILABLE, () -> impatient.download(url("/slow/x"), tmp.resolve("x")));
+        try (HttpFiler impatient = new HttpFiler(
+                new HttpFilerConfig(Duration.ofSeconds(5), Duration.ofMillis(300), 0, Duration.ofMillis(10), 0))) {
+            ErgonException e =
+                    expect(ErrorKind.BACKEND_UNAVAILABLE, () -> impatient.download(url("/slow/x"), tmp.resolve("x")));
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         }
     }
@@ -211,11 +227,14 @@ class HttpFilerTest {
                 "ergon.filer.http.", Map.of("connect-timeout", "2s", "timeout", "PT1M"), tmp))) {
             assertEquals(java.util.Set.of("http", "https"), f.schemes());
         }
-        ErgonException e = assertThrows(ErgonException.class, () -> provider.create(
-                new TestProviderContext("ergon.filer.http.", Map.of("timeout", "0s"), tmp)));
+        ErgonException e = assertThrows(
+                ErgonException.class,
+                () -> provider.create(new TestProviderContext("ergon.filer.http.", Map.of("timeout", "0s"), tmp)));
         assertEquals(Optional.of("ergon.filer.http.timeout"), e.field());
-        e = assertThrows(ErgonException.class, () -> provider.create(
-                new TestProviderContext("ergon.filer.http.", Map.of("connect-timeout", "soon"), tmp)));
+        e = assertThrows(
+                ErgonException.class,
+                () -> provider.create(
+                        new TestProviderContext("ergon.filer.http.", Map.of("connect-timeout", "soon"), tmp)));
         assertEquals(Optional.of("ergon.filer.http.connect-timeout"), e.field());
     }
 

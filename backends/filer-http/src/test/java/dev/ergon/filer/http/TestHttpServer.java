@@ -103,7 +103,8 @@ final class TestHttpServer implements AutoCloseable {
                 String[] parts = path.split("/", 4);
                 int n = Integer.parseInt(parts[2]);
                 String file = "/files/" + parts[3];
-                int seen = failures.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger()).getAndIncrement();
+                int seen = failures.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger())
+                        .getAndIncrement();
                 if (seen < n && path.startsWith("/unavailable/")) {
                     empty(ex, 503);
                 } else if (seen < n && ex.getRequestMethod().equals("GET")) {
@@ -146,11 +147,15 @@ final class TestHttpServer implements AutoCloseable {
                 ex.getResponseHeaders().set("Accept-Ranges", "bytes");
                 String range = ex.getRequestHeaders().getFirst("Range");
                 String ifRange = ex.getRequestHeaders().getFirst("If-Range");
-                if (range != null && range.startsWith("bytes=") && range.endsWith("-") && ex.getRequestMethod().equals("GET")
+                if (range != null
+                        && range.startsWith("bytes=")
+                        && range.endsWith("-")
+                        && ex.getRequestMethod().equals("GET")
                         && (ifRange == null || ifRange.equals(etag))) {
                     int from = Integer.parseInt(range.substring(6, range.length() - 1));
                     ranged.incrementAndGet();
-                    ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
+                    ex.getResponseHeaders()
+                            .set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
                     ex.sendResponseHeaders(206, b.length - from);
                     try (OutputStream out = ex.getResponseBody()) {
                         out.write(b, from, b.length - from);

@@ -43,8 +43,10 @@ record BlobUrl(URI uri, StoreKind kind, String bucket, String key, String shown)
             throw invalid(shown, "must look like " + scheme.toLowerCase(Locale.ROOT) + "://bucket/key");
         }
         if (uri.getRawUserInfo() != null) {
-            throw invalid(shown, "credentials in the URL are not accepted; they come from configuration ("
-                    + JcloudsFilerConfig.PREFIX + kind.configName() + ".*)");
+            throw invalid(
+                    shown,
+                    "credentials in the URL are not accepted; they come from configuration ("
+                            + JcloudsFilerConfig.PREFIX + kind.configName() + ".*)");
         }
         String bucket = uri.getRawAuthority();
         if (bucket == null || bucket.isEmpty()) {
@@ -76,7 +78,8 @@ record BlobUrl(URI uri, StoreKind kind, String bucket, String key, String shown)
     /** Fails unless the key names an object: not empty, not ending in {@code /}. */
     BlobUrl requireObjectKey() {
         if (key.isEmpty()) {
-            throw invalid(shown, "names a bucket, not an object (expected " + uri.getScheme() + "://" + bucket + "/key)");
+            throw invalid(
+                    shown, "names a bucket, not an object (expected " + uri.getScheme() + "://" + bucket + "/key)");
         }
         if (key.endsWith("/")) {
             throw invalid(shown, "ends with '/': names a folder, not an object; use a DIRECTORY input or output");

@@ -25,8 +25,12 @@ final class JcloudsContexts {
      */
     static BlobStoreContext build(StoreConfig store, JcloudsFilerConfig config) {
         Properties p = new Properties();
-        p.setProperty(Constants.PROPERTY_CONNECTION_TIMEOUT, Long.toString(config.connectTimeout().toMillis()));
-        p.setProperty(Constants.PROPERTY_SO_TIMEOUT, Long.toString(config.readTimeout().toMillis()));
+        p.setProperty(
+                Constants.PROPERTY_CONNECTION_TIMEOUT,
+                Long.toString(config.connectTimeout().toMillis()));
+        p.setProperty(
+                Constants.PROPERTY_SO_TIMEOUT,
+                Long.toString(config.readTimeout().toMillis()));
         p.setProperty(Constants.PROPERTY_MAX_RETRIES, Integer.toString(config.maxRetries()));
         // jclouds' S3 API relaxes TLS host name checks by default (for bucket names with dots in
         // virtual-host style); we keep them strict.

@@ -21,9 +21,14 @@ import org.jclouds.rest.RetryAfterException;
  */
 final class JcloudsErrors {
     /** S3 error codes of a 400 that mean the bytes were damaged or slow on the way: worth a retry. */
-    private static final Set<String> RETRYABLE_400 =
-            Set.of("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "IncompleteBody", "RequestTimeout",
-                    "Md5Mismatch", "InvalidChecksum");
+    private static final Set<String> RETRYABLE_400 = Set.of(
+            "BadDigest",
+            "InvalidDigest",
+            "XAmzContentSHA256Mismatch",
+            "IncompleteBody",
+            "RequestTimeout",
+            "Md5Mismatch",
+            "InvalidChecksum");
 
     private JcloudsErrors() {}
 
@@ -43,13 +48,14 @@ final class JcloudsErrors {
                 return accessDenied(url, credentialKeys, status(e), e);
             }
             if (c instanceof ContainerNotFoundException) {
-                return new ErgonException(ErrorKind.NOT_FOUND, where + bucketWord(url) + " '" + url.bucket()
-                        + "' does not exist", e);
+                return new ErgonException(
+                        ErrorKind.NOT_FOUND, where + bucketWord(url) + " '" + url.bucket() + "' does not exist", e);
             }
             if (c instanceof KeyNotFoundException || c instanceof ResourceNotFoundException) {
                 return new ErgonException(ErrorKind.NOT_FOUND, where + "not found" + status(e), e);
             }
-            if (c instanceof RetryAfterException || c instanceof RateLimitExceededException
+            if (c instanceof RetryAfterException
+                    || c instanceof RateLimitExceededException
                     || c instanceof InsufficientResourcesException) {
                 return new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "the store is busy" + status(e), e);
             }
@@ -57,8 +63,11 @@ final class JcloudsErrors {
                 return byStatus(url, where, credentialKeys, h.getResponse().getStatusCode(), code(e), e);
             }
             if (c instanceof IOException io) {
-                return new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "cannot reach the store: "
-                        + io.getClass().getSimpleName() + (io.getMessage() == null ? "" : " " + BlobUrl.redact(io.getMessage())), e);
+                return new ErgonException(
+                        ErrorKind.BACKEND_UNAVAILABLE,
+                        where + "cannot reach the store: " + io.getClass().getSimpleName()
+                                + (io.getMessage() == null ? "" : " " + BlobUrl.redact(io.getMessage())),
+                        e);
             }
         }
         return new ErgonException(ErrorKind.INTERNAL, where + e.getClass().getName(), e);
@@ -76,20 +85,36 @@ final class JcloudsErrors {
         String detail = " (HTTP " + status + (code.isEmpty() ? "" : " " + code) + ")";
         return switch (status) {
             case 401, 403 -> accessDenied(url, credentialKeys, detail, e);
-            case 404, 410 -> new ErgonException(ErrorKind.NOT_FOUND,
-                    where + (code.equals("NoSuchBucket") || code.equals("ContainerNotFound")
-                            ? bucketWord(url) + " '" + url.bucket() + "' does not exist"
-                            : "not found") + detail, e);
-            case 301, 307, 308 -> new ErgonException(ErrorKind.INVALID_INPUT, where + "the store redirects to another"
-                    + " endpoint or region" + detail + "; set " + JcloudsFilerConfig.PREFIX + url.kind().configName()
-                    + ".region (or the bucket's own settings)", e);
-            case 408, 409, 429 -> new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "the store is busy" + detail, e);
-            case 400 -> RETRYABLE_400.contains(code)
-                    ? new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "the bytes arrived damaged" + detail, e)
-                    : new ErgonException(ErrorKind.INVALID_INPUT, where + "the store rejected the request" + detail, e);
-            default -> status >= 500
-                    ? new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "store error" + detail, e)
-                    : new ErgonException(ErrorKind.INVALID_INPUT, where + "the store rejected the request" + detail, e);
+            case 404, 410 ->
+                new ErgonException(
+                        ErrorKind.NOT_FOUND,
+                        where
+                                + (code.equals("NoSuchBucket") || code.equals("ContainerNotFound")
+                                        ? bucketWord(url) + " '" + url.bucket() + "' does not exist"
+                                        : "not found")
+                                + detail,
+                        e);
+            case 301, 307, 308 ->
+                new ErgonException(
+                        ErrorKind.INVALID_INPUT,
+                        where + "the store redirects to another"
+                                + " endpoint or region" + detail + "; set " + JcloudsFilerConfig.PREFIX
+                                + url.kind().configName()
+                                + ".region (or the bucket's own settings)",
+                        e);
+            case 408, 409, 429 ->
+                new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "the store is busy" + detail, e);
+            case 400 ->
+                RETRYABLE_400.contains(code)
+                        ? new ErgonException(
+                                ErrorKind.BACKEND_UNAVAILABLE, where + "the bytes arrived damaged" + detail, e)
+                        : new ErgonException(
+                                ErrorKind.INVALID_INPUT, where + "the store rejected the request" + detail, e);
+            default ->
+                status >= 500
+                        ? new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, where + "store error" + detail, e)
+                        : new ErgonException(
+                                ErrorKind.INVALID_INPUT, where + "the store rejected the request" + detail, e);
         };
     }
 
@@ -114,7 +139,9 @@ final class JcloudsErrors {
     /** The store's error code (S3: {@code NoSuchKey}, {@code SignatureDoesNotMatch}), or "". */
     private static String code(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof AWSResponseException a && a.getError() != null && a.getError().getCode() != null) {
+            if (c instanceof AWSResponseException a
+                    && a.getError() != null
+                    && a.getError().getCode() != null) {
                 String code = a.getError().getCode();
                 // An error code is a word; anything else is not put in a message.
                 return code.matches("[A-Za-z0-9.]{1,64}") ? code : "";

@@ -126,7 +126,8 @@ public final class JcloudsFiler implements Filer {
     @Override
     public Optional<FileStat> stat(URI uri) {
         Target t = target(uri, "stat").requireObject();
-        BlobMetadata md = t.call("stat", () -> t.store().blobMetadata(t.url().bucket(), t.url().key()));
+        BlobMetadata md = t.call(
+                "stat", () -> t.store().blobMetadata(t.url().bucket(), t.url().key()));
         if (md == null) {
             return Optional.empty();
         }
@@ -140,7 +141,8 @@ public final class JcloudsFiler implements Filer {
         Path tmp = tempFileBeside(t, target);
         boolean moved = false;
         try {
-            Blob blob = t.call("download", () -> t.store().getBlob(t.url().bucket(), t.url().key()));
+            Blob blob = t.call("download", () -> t.store()
+                    .getBlob(t.url().bucket(), t.url().key()));
             if (blob == null) {
                 throw missing(t, "download");
             }
@@ -247,22 +249,40 @@ public final class JcloudsFiler implements Filer {
     /** The store serving {@code uri}; {@code operation} names what is being done, for errors. */
     private Target target(URI uri, String operation) {
         BlobUrl url = BlobUrl.parse(uri);
-        StoreConfig store = switch (url.kind()) {
-            case S3 -> Optional.ofNullable(config.s3Buckets().get(url.bucket()))
-                    .or(config::s3)
-                    .orElseThrow(() -> notConfigured(url, config.s3Buckets().isEmpty()
-                            ? "s3:// is not configured (set " + JcloudsFilerConfig.PREFIX + "s3.identity/credential)"
-                            : "no credentials for bucket '" + url.bucket() + "' (set " + JcloudsFilerConfig.PREFIX
-                                    + "s3.identity/credential or " + JcloudsFilerConfig.PREFIX + "s3.bucket."
-                                    + url.bucket() + ".identity/credential)"));
-            case GS -> config.gs().orElseThrow(() -> notConfigured(
-                    url, "gs:// is not configured (set " + JcloudsFilerConfig.PREFIX + "gs.credential)"));
-            case AZURE -> config.azure().orElseThrow(() -> notConfigured(
-                    url, url.uri().getScheme().toLowerCase(Locale.ROOT) + ":// is not configured (set "
-                            + JcloudsFilerConfig.PREFIX + "azure.identity/credential)"));
-            case SWIFT -> config.swift().orElseThrow(() -> notConfigured(
-                    url, "swift:// is not configured (set " + JcloudsFilerConfig.PREFIX + "swift.endpoint/identity/credential)"));
-        };
+        StoreConfig store =
+                switch (url.kind()) {
+                    case S3 ->
+                        Optional.ofNullable(config.s3Buckets().get(url.bucket()))
+                                .or(config::s3)
+                                .orElseThrow(() -> notConfigured(
+                                        url,
+                                        config.s3Buckets().isEmpty()
+                                                ? "s3:// is not configured (set " + JcloudsFilerConfig.PREFIX
+                                                        + "s3.identity/credential)"
+                                                : "no credentials for bucket '" + url.bucket() + "' (set "
+                                                        + JcloudsFilerConfig.PREFIX
+                                                        + "s3.identity/credential or " + JcloudsFilerConfig.PREFIX
+                                                        + "s3.bucket."
+                                                        + url.bucket() + ".identity/credential)"));
+                    case GS ->
+                        config.gs()
+                                .orElseThrow(() -> notConfigured(
+                                        url,
+                                        "gs:// is not configured (set " + JcloudsFilerConfig.PREFIX
+                                                + "gs.credential)"));
+                    case AZURE ->
+                        config.azure()
+                                .orElseThrow(() -> notConfigured(
+                                        url,
+                                        url.uri().getScheme().toLowerCase(Locale.ROOT) + ":// is not configured (set "
+                                                + JcloudsFilerConfig.PREFIX + "azure.identity/credential)"));
+                    case SWIFT ->
+                        config.swift()
+                                .orElseThrow(() -> notConfigured(
+                                        url,
+                                        "swift:// is not configured (set " + JcloudsFilerConfig.PREFIX
+                                                + "swift.endpoint/identity/credential)"));
+                };
         BlobStore blobStore;
         try {
             // Some stores (Swift) authenticate and look up their endpoint here.
@@ -298,14 +318,16 @@ public final class JcloudsFiler implements Filer {
     private long copyVerified(Target t, Blob blob, Path tmp) throws IOException {
         Payload payload = blob.getPayload();
         if (payload == null) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.url().shown() + ": download failed: the store sent no body");
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE, t.url().shown() + ": download failed: the store sent no body");
         }
         ContentMetadata cm = blob.getMetadata().getContentMetadata();
         long expectedSize = size(cm, blob.getMetadata().getSize());
         Optional<byte[]> expectedMd5 = config.verifyChecksums() ? expectedMd5(blob) : Optional.empty();
         MessageDigest md5 = md5();
         long n = 0;
-        try (payload; OutputStream out = Files.newOutputStream(tmp)) {
+        try (payload;
+                OutputStream out = Files.newOutputStream(tmp)) {
             InputStream in;
             try {
                 in = payload.openStream();
@@ -331,15 +353,19 @@ public final class JcloudsFiler implements Filer {
             }
         }
         if (expectedSize >= 0 && n != expectedSize) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.url().shown() + ": download failed: got " + n
-                    + " of " + expectedSize + " bytes");
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE,
+                    t.url().shown() + ": download failed: got " + n + " of " + expectedSize + " bytes");
         }
         if (expectedMd5.isPresent()) {
             byte[] got = md5.digest();
             if (!MessageDigest.isEqual(got, expectedMd5.get())) {
-                throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.url().shown() + ": download failed: checksum"
-                        + " mismatch (the store reports MD5 " + hex(expectedMd5.get()) + ", the bytes received have "
-                        + hex(got) + ")");
+                throw new ErgonException(
+                        ErrorKind.BACKEND_UNAVAILABLE,
+                        t.url().shown() + ": download failed: checksum"
+                                + " mismatch (the store reports MD5 " + hex(expectedMd5.get())
+                                + ", the bytes received have "
+                                + hex(got) + ")");
             }
         }
         return n;
@@ -354,7 +380,8 @@ public final class JcloudsFiler implements Filer {
         if (headers != null) {
             for (Map.Entry<String, String> h : headers.entries()) {
                 String name = h.getKey().toLowerCase(Locale.ROOT);
-                if ((name.equals("x-amz-server-side-encryption") && h.getValue().toLowerCase(Locale.ROOT).startsWith("aws:kms"))
+                if ((name.equals("x-amz-server-side-encryption")
+                                && h.getValue().toLowerCase(Locale.ROOT).startsWith("aws:kms"))
                         || name.equals("x-amz-server-side-encryption-customer-algorithm")) {
                     return Optional.empty();
                 }
@@ -374,7 +401,8 @@ public final class JcloudsFiler implements Filer {
 
     private void uploadWhole(Target t, Path source, long size) {
         byte[] md5 = md5Of(source, 0, size);
-        Blob blob = t.store().blobBuilder(t.url().key())
+        Blob blob = t.store()
+                .blobBuilder(t.url().key())
                 .payload(source.toFile())
                 .contentLength(size)
                 .contentMD5(HashCode.fromBytes(md5))
@@ -397,8 +425,10 @@ public final class JcloudsFiler implements Filer {
             partSize = (size + maxParts - 1) / maxParts;
         }
         if (partSize > store.getMaximumMultipartPartSize()) {
-            throw new ErgonException(ErrorKind.INVALID_INPUT, t.url().shown() + ": upload failed: " + size
-                    + " bytes is more than the store accepts in " + maxParts + " parts");
+            throw new ErgonException(
+                    ErrorKind.INVALID_INPUT,
+                    t.url().shown() + ": upload failed: " + size + " bytes is more than the store accepts in "
+                            + maxParts + " parts");
         }
         int parts = (int) ((size + partSize - 1) / partSize);
         BlobMetadata metadata = store.blobBuilder(t.url().key())
@@ -408,9 +438,11 @@ public final class JcloudsFiler implements Filer {
                 .build()
                 .getMetadata();
         MultipartUpload mpu = t.call(
-                "upload", () -> store.initiateMultipartUpload(t.url().bucket(), metadata, PutOptions.Builder.multipart()));
+                "upload",
+                () -> store.initiateMultipartUpload(t.url().bucket(), metadata, PutOptions.Builder.multipart()));
         byte[][] partMd5s = new byte[parts][];
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parts, config.multipartConcurrency()), partThreads());
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.min(parts, config.multipartConcurrency()), partThreads());
         boolean completed = false;
         try {
             List<Future<MultipartPart>> futures = new ArrayList<>();
@@ -449,7 +481,8 @@ public final class JcloudsFiler implements Filer {
         payload.getContentMetadata().setContentLength(length);
         payload.getContentMetadata().setContentMD5(HashCode.fromBytes(md5));
         payload.getContentMetadata().setContentType(CONTENT_TYPE);
-        MultipartPart part = t.call("upload of part " + number, () -> t.store().uploadMultipartPart(mpu, number, payload));
+        MultipartPart part =
+                t.call("upload of part " + number, () -> t.store().uploadMultipartPart(mpu, number, payload));
         checkEtag(t, "upload of part " + number, stripQuotes(part.partETag()), md5);
         return part;
     }
@@ -474,17 +507,24 @@ public final class JcloudsFiler implements Filer {
             t.store().abortMultipartUpload(mpu);
         } catch (RuntimeException e) {
             // The store expires abandoned uploads by its own rules; the first error is what counts.
-            LOG.log(Level.WARNING, "{0}: could not abort the multipart upload after a failure ({1})",
-                    t.url().shown(), e.getClass().getSimpleName());
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: could not abort the multipart upload after a failure ({1})",
+                    t.url().shown(),
+                    e.getClass().getSimpleName());
         }
     }
 
     /** An ETag that is an MD5 must be the MD5 sent (S3 single-part objects and parts). */
     private void checkEtag(Target t, String operation, String etag, byte[] md5) {
-        if (config.verifyChecksums() && etag != null && MD5_HEX.matcher(etag).matches()
+        if (config.verifyChecksums()
+                && etag != null
+                && MD5_HEX.matcher(etag).matches()
                 && !etag.equalsIgnoreCase(hex(md5))) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.url().shown() + ": " + operation + " failed:"
-                    + " checksum mismatch (sent MD5 " + hex(md5) + ", the store reports " + etag + ")");
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE,
+                    t.url().shown() + ": " + operation + " failed:" + " checksum mismatch (sent MD5 " + hex(md5)
+                            + ", the store reports " + etag + ")");
         }
     }
 
@@ -503,8 +543,10 @@ public final class JcloudsFiler implements Filer {
         }
         String expected = hex(all.digest()) + "-" + partMd5s.length;
         if (!etag.equalsIgnoreCase(expected)) {
-            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.url().shown() + ": upload failed: checksum mismatch"
-                    + " (expected multipart ETag " + expected + ", the store reports " + etag + ")");
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE,
+                    t.url().shown() + ": upload failed: checksum mismatch" + " (expected multipart ETag " + expected
+                            + ", the store reports " + etag + ")");
         }
     }
 
@@ -548,13 +590,17 @@ public final class JcloudsFiler implements Filer {
 
     private static ErgonException transferFailed(Target t, String operation, Exception e) {
         if (e instanceof RuntimeException re) {
-            ErgonException mapped = JcloudsErrors.map(t.url(), operation, t.settings().credentialKeys(), re);
+            ErgonException mapped =
+                    JcloudsErrors.map(t.url(), operation, t.settings().credentialKeys(), re);
             if (mapped.kind() != ErrorKind.INTERNAL) {
                 return mapped;
             }
         }
-        return new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, t.url().shown() + ": " + operation
-                + " failed: the connection broke off: " + e.getClass().getSimpleName(), e);
+        return new ErgonException(
+                ErrorKind.BACKEND_UNAVAILABLE,
+                t.url().shown() + ": " + operation + " failed: the connection broke off: "
+                        + e.getClass().getSimpleName(),
+                e);
     }
 
     private static byte[] md5Of(Path file, long offset, long length) {
@@ -570,7 +616,8 @@ public final class JcloudsFiler implements Filer {
                 }
                 int r = ch.read(buf);
                 if (r < 0) {
-                    throw new ErgonException(ErrorKind.INTERNAL, "local file " + file + " shrank while it was uploaded");
+                    throw new ErgonException(
+                            ErrorKind.INTERNAL, "local file " + file + " shrank while it was uploaded");
                 }
                 buf.flip();
                 md5.update(buf);
@@ -607,7 +654,8 @@ public final class JcloudsFiler implements Filer {
             // Same prefix and suffix as staging's own temporary files, which listings skip.
             return Files.createTempFile(dir, ".ergon-", ".part");
         } catch (IOException e) {
-            throw new ErgonException(ErrorKind.INTERNAL, t.url().shown() + ": cannot write beside " + target + ": " + e, e);
+            throw new ErgonException(
+                    ErrorKind.INTERNAL, t.url().shown() + ": cannot write beside " + target + ": " + e, e);
         }
     }
 
@@ -632,7 +680,10 @@ public final class JcloudsFiler implements Filer {
             try {
                 c.close();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "closing a jclouds context failed: {0}", e.getClass().getSimpleName());
+                LOG.log(
+                        Level.WARNING,
+                        "closing a jclouds context failed: {0}",
+                        e.getClass().getSimpleName());
             }
         }
     }

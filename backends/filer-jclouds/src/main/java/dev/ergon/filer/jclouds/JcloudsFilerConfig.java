@@ -104,53 +104,107 @@ public record JcloudsFilerConfig(
     static final String SWIFT_SCOPE = "swift.scope";
 
     static final List<ConfigProperty> PROPERTIES = List.of(
-            ConfigProperty.optional(MULTIPART_THRESHOLD, Type.STRING, "32MiB",
+            ConfigProperty.optional(
+                    MULTIPART_THRESHOLD,
+                    Type.STRING,
+                    "32MiB",
                     "Files larger than this are uploaded in parts (multipart upload); bytes, or a number with KiB, MiB or GiB."),
-            ConfigProperty.optional(PART_SIZE, Type.STRING, "32MiB",
+            ConfigProperty.optional(
+                    PART_SIZE,
+                    Type.STRING,
+                    "32MiB",
                     "Size of each part of a multipart upload; raised automatically where the store needs larger or fewer parts."),
-            ConfigProperty.optional(MULTIPART_CONCURRENCY, Type.INT, "4",
-                    "How many parts of one file are uploaded at the same time."),
-            ConfigProperty.optional(CONNECT_TIMEOUT, Type.DURATION, "10s", "How long to wait for a connection to a store."),
-            ConfigProperty.optional(READ_TIMEOUT, Type.DURATION, "60s",
+            ConfigProperty.optional(
+                    MULTIPART_CONCURRENCY, Type.INT, "4", "How many parts of one file are uploaded at the same time."),
+            ConfigProperty.optional(
+                    CONNECT_TIMEOUT, Type.DURATION, "10s", "How long to wait for a connection to a store."),
+            ConfigProperty.optional(
+                    READ_TIMEOUT,
+                    Type.DURATION,
+                    "60s",
                     "How long a read from an open connection may block before the request fails."),
-            ConfigProperty.optional(MAX_RETRIES, Type.INT, "3",
+            ConfigProperty.optional(
+                    MAX_RETRIES,
+                    Type.INT,
+                    "3",
                     "How often jclouds retries a request that failed with a server error or an I/O error, with backoff,"
                             + " before the transfer fails as retryable (BACKEND_UNAVAILABLE)."),
-            ConfigProperty.optional(VERIFY_CHECKSUMS, Type.BOOLEAN, "true",
+            ConfigProperty.optional(
+                    VERIFY_CHECKSUMS,
+                    Type.BOOLEAN,
+                    "true",
                     "Check the MD5 of uploads and single-part downloads against what the store reports."),
-            ConfigProperty.optional(S3_ENDPOINT, Type.STRING, null,
+            ConfigProperty.optional(
+                    S3_ENDPOINT,
+                    Type.STRING,
+                    null,
                     "S3 endpoint URL of an S3-compatible server, e.g. http://minio:9000; unset for AWS S3."),
-            ConfigProperty.optional(S3_IDENTITY, Type.STRING, null,
+            ConfigProperty.optional(
+                    S3_IDENTITY,
+                    Type.STRING,
+                    null,
                     "S3 access key id; with s3.credential it makes s3:// URLs served. Per bucket:"
                             + " s3.bucket.<bucket>.identity (also .credential, .endpoint, .region, .path-style)."),
             secret(S3_CREDENTIAL, "S3 secret access key (never logged)."),
-            ConfigProperty.optional(S3_REGION, Type.STRING, null,
+            ConfigProperty.optional(
+                    S3_REGION,
+                    Type.STRING,
+                    null,
                     "S3 region used for request signing and the AWS endpoint, e.g. eu-west-1 (default us-east-1)."),
-            ConfigProperty.optional(S3_PATH_STYLE, Type.BOOLEAN, null,
+            ConfigProperty.optional(
+                    S3_PATH_STYLE,
+                    Type.BOOLEAN,
+                    null,
                     "Address buckets as endpoint/bucket (path-style) instead of bucket.endpoint; default true when"
                             + " s3.endpoint is set, false for AWS."),
             ConfigProperty.optional(S3_SIGNATURE_VERSION, Type.INT, "4", "AWS request signature version, 4 or 2."),
-            ConfigProperty.optional(GS_IDENTITY, Type.STRING, null,
+            ConfigProperty.optional(
+                    GS_IDENTITY,
+                    Type.STRING,
+                    null,
                     "Google service-account e-mail; taken from the JSON key in gs.credential when unset."),
-            secret(GS_CREDENTIAL, "Google service-account JSON key (its content or the path of the file), or a PEM"
-                    + " private key with gs.identity; makes gs:// URLs served (never logged)."),
-            ConfigProperty.optional(GS_ENDPOINT, Type.STRING, null,
+            secret(
+                    GS_CREDENTIAL,
+                    "Google service-account JSON key (its content or the path of the file), or a PEM"
+                            + " private key with gs.identity; makes gs:// URLs served (never logged)."),
+            ConfigProperty.optional(
+                    GS_ENDPOINT,
+                    Type.STRING,
+                    null,
                     "Google Cloud Storage API endpoint; unset for https://www.googleapis.com."),
-            ConfigProperty.optional(GS_TOKEN_ENDPOINT, Type.STRING, null,
+            ConfigProperty.optional(
+                    GS_TOKEN_ENDPOINT,
+                    Type.STRING,
+                    null,
                     "OAuth token endpoint for the service account; unset for Google's."),
-            ConfigProperty.optional(AZURE_IDENTITY, Type.STRING, null,
+            ConfigProperty.optional(
+                    AZURE_IDENTITY,
+                    Type.STRING,
+                    null,
                     "Azure storage account name; with azure.credential it makes azure:// and az:// URLs served."),
             secret(AZURE_CREDENTIAL, "Azure storage account key (base64) or SAS token (never logged)."),
-            ConfigProperty.optional(AZURE_ENDPOINT, Type.STRING, null,
+            ConfigProperty.optional(
+                    AZURE_ENDPOINT,
+                    Type.STRING,
+                    null,
                     "Azure Blob endpoint; unset for https://<account>.blob.core.windows.net."),
-            ConfigProperty.optional(SWIFT_ENDPOINT, Type.STRING, null,
+            ConfigProperty.optional(
+                    SWIFT_ENDPOINT,
+                    Type.STRING,
+                    null,
                     "Keystone URL of an OpenStack cloud, e.g. https://keystone:5000/v3; makes swift:// URLs served."),
-            ConfigProperty.optional(SWIFT_IDENTITY, Type.STRING, null,
+            ConfigProperty.optional(
+                    SWIFT_IDENTITY,
+                    Type.STRING,
+                    null,
                     "Keystone user as domain:user (Keystone v3) or tenant:user (v2)."),
             secret(SWIFT_CREDENTIAL, "Keystone password (never logged)."),
             ConfigProperty.optional(SWIFT_REGION, Type.STRING, null, "Swift region; unset for the cloud's first one."),
             ConfigProperty.optional(SWIFT_KEYSTONE_VERSION, Type.STRING, "3", "Keystone API version, 3 or 2."),
-            ConfigProperty.optional(SWIFT_SCOPE, Type.STRING, null,
+            ConfigProperty.optional(
+                    SWIFT_SCOPE,
+                    Type.STRING,
+                    null,
                     "Keystone v3 scope, e.g. project:<project-id> or domain:<domain-name>."));
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
@@ -216,16 +270,29 @@ public record JcloudsFilerConfig(
         Optional<StoreConfig> s3 = r.s3Default();
         Map<String, StoreConfig> buckets = r.s3Buckets();
         if (s3.isEmpty() && buckets.isEmpty()) {
-            r.requireCredentialsIfAnySet(StoreKind.S3, S3_IDENTITY, S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, S3_SIGNATURE_VERSION);
+            r.requireCredentialsIfAnySet(
+                    StoreKind.S3, S3_IDENTITY, S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, S3_SIGNATURE_VERSION);
         }
         return new JcloudsFilerConfig(
-                s3, buckets, r.gs(), r.azure(), r.swift(), threshold, partSize, concurrency, connect, read, retries, verify,
+                s3,
+                buckets,
+                r.gs(),
+                r.azure(),
+                r.swift(),
+                threshold,
+                partSize,
+                concurrency,
+                connect,
+                read,
+                retries,
+                verify,
                 r.unknownKeys());
     }
 
     @Override
     public String toString() {
-        return "JcloudsFilerConfig[schemes=" + schemes() + ", stores=" + stores() + ", multipartThreshold=" + multipartThreshold
+        return "JcloudsFilerConfig[schemes=" + schemes() + ", stores=" + stores() + ", multipartThreshold="
+                + multipartThreshold
                 + ", partSize=" + partSize + ", multipartConcurrency=" + multipartConcurrency + ", connectTimeout="
                 + connectTimeout + ", readTimeout=" + readTimeout + ", maxRetries=" + maxRetries + ", verifyChecksums="
                 + verifyChecksums + "]";
@@ -265,13 +332,14 @@ public record JcloudsFilerConfig(
                 throw invalid(key, "'" + v.get() + "' is not a size such as 33554432, 512KiB, 32MiB or 1GiB");
             }
             String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
-            int shift = switch (unit.isEmpty() ? ' ' : unit.charAt(0)) {
-                case 'k' -> 10;
-                case 'm' -> 20;
-                case 'g' -> 30;
-                case 't' -> 40;
-                default -> 0;
-            };
+            int shift =
+                    switch (unit.isEmpty() ? ' ' : unit.charAt(0)) {
+                        case 'k' -> 10;
+                        case 'm' -> 20;
+                        case 'g' -> 30;
+                        case 't' -> 40;
+                        default -> 0;
+                    };
             try {
                 long n = Long.parseLong(m.group(1));
                 if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
@@ -302,14 +370,17 @@ public record JcloudsFilerConfig(
         void requireCredentialsIfAnySet(StoreKind kind, String identityKey, String... others) {
             for (String k : others) {
                 if (get(k).isPresent()) {
-                    throw invalid(identityKey, "must be set when " + prefix + k + " is set (" + kind.configName()
-                            + ":// URLs need credentials, which come only from configuration)");
+                    throw invalid(
+                            identityKey,
+                            "must be set when " + prefix + k + " is set (" + kind.configName()
+                                    + ":// URLs need credentials, which come only from configuration)");
                 }
             }
         }
 
         /** Both or neither of identity and credential; the message names the missing one, never a value. */
-        Optional<String[]> pair(String identityKey, String credentialKey, Optional<String> identity, Optional<String> credential) {
+        Optional<String[]> pair(
+                String identityKey, String credentialKey, Optional<String> identity, Optional<String> credential) {
             if (identity.isEmpty() && credential.isEmpty()) {
                 return Optional.empty();
             }
@@ -333,7 +404,8 @@ public record JcloudsFilerConfig(
             } catch (URISyntaxException e) {
                 throw invalid(key, "'" + v.get() + "' is not a URL");
             }
-            if (u.getScheme() == null || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
+            if (u.getScheme() == null
+                    || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
                     || u.getHost() == null) {
                 throw invalid(key, "'" + v.get() + "' must be an http:// or https:// URL with a host");
             }
@@ -343,7 +415,10 @@ public record JcloudsFilerConfig(
             if (u.getRawQuery() != null || u.getRawFragment() != null) {
                 throw invalid(key, "'" + v.get() + "' must not have a query or fragment");
             }
-            if (!allowPath && u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) {
+            if (!allowPath
+                    && u.getRawPath() != null
+                    && !u.getRawPath().isEmpty()
+                    && !u.getRawPath().equals("/")) {
                 throw invalid(key, "'" + v.get() + "' must not have a path (buckets are addressed below the endpoint)");
             }
             return Optional.of(u);
@@ -401,7 +476,9 @@ public record JcloudsFilerConfig(
                         if (!BUCKET.matcher(bucket).matches()) {
                             throw invalid(key, "'" + bucket + "' is not a bucket name");
                         }
-                        settingsByBucket.computeIfAbsent(bucket, b -> new TreeSet<>()).add(setting);
+                        settingsByBucket
+                                .computeIfAbsent(bucket, b -> new TreeSet<>())
+                                .add(setting);
                         known.add(key);
                         break;
                     }
@@ -420,11 +497,15 @@ public record JcloudsFilerConfig(
             Optional<String> identity = ownCredentials ? get(b + "identity") : get(S3_IDENTITY);
             Optional<String> credential = ownCredentials ? get(b + "credential") : get(S3_CREDENTIAL);
             if (identity.isEmpty() && credential.isEmpty()) {
-                throw invalid(b + "identity", "must be set (or " + prefix + S3_IDENTITY + "/credential) for the settings of"
-                        + " bucket '" + bucket + "'");
+                throw invalid(
+                        b + "identity",
+                        "must be set (or " + prefix + S3_IDENTITY + "/credential) for the settings of" + " bucket '"
+                                + bucket + "'");
             }
-            String[] pair = pair(identityKey, credentialKey, identity, credential).orElseThrow();
-            Optional<URI> endpoint = settings.contains("endpoint") ? endpoint(b + "endpoint", false) : endpoint(S3_ENDPOINT, false);
+            String[] pair =
+                    pair(identityKey, credentialKey, identity, credential).orElseThrow();
+            Optional<URI> endpoint =
+                    settings.contains("endpoint") ? endpoint(b + "endpoint", false) : endpoint(S3_ENDPOINT, false);
             Optional<String> region = settings.contains("region") ? region(b + "region") : region(S3_REGION);
             boolean pathStyle = settings.contains("path-style")
                     ? config.getBoolean(b + "path-style", true)
@@ -433,7 +514,14 @@ public record JcloudsFilerConfig(
                     ? signatureVersion(b + "signature-version", 4)
                     : signatureVersion(S3_SIGNATURE_VERSION, 4);
             return new StoreConfig(
-                    StoreKind.S3, endpoint, pair[0], pair[1], region, pathStyle, signature, Map.of(),
+                    StoreKind.S3,
+                    endpoint,
+                    pair[0],
+                    pair[1],
+                    region,
+                    pathStyle,
+                    signature,
+                    Map.of(),
                     prefix + identityKey + "/credential");
         }
 
@@ -449,15 +537,24 @@ public record JcloudsFilerConfig(
             String[] key = googleKey(credential.get());
             String identity = get(GS_IDENTITY).orElse(key[0]);
             if (identity == null) {
-                throw invalid(GS_IDENTITY, "must be set when " + prefix + GS_CREDENTIAL + " is a PEM private key"
-                        + " (the service account's e-mail)");
+                throw invalid(
+                        GS_IDENTITY,
+                        "must be set when " + prefix + GS_CREDENTIAL + " is a PEM private key"
+                                + " (the service account's e-mail)");
             }
             Map<String, String> props = new HashMap<>();
             endpoint(GS_TOKEN_ENDPOINT, true).ifPresent(u -> {
                 props.put("oauth.endpoint", u.toString());
             });
             return Optional.of(new StoreConfig(
-                    StoreKind.GS, endpoint(GS_ENDPOINT, true), identity, key[1], Optional.empty(), true, 4, props,
+                    StoreKind.GS,
+                    endpoint(GS_ENDPOINT, true),
+                    identity,
+                    key[1],
+                    Optional.empty(),
+                    true,
+                    4,
+                    props,
                     prefix + GS_CREDENTIAL));
         }
 
@@ -471,13 +568,17 @@ public record JcloudsFilerConfig(
                 try {
                     Path p = Path.of(content);
                     if (!Files.isRegularFile(p)) {
-                        throw invalid(GS_CREDENTIAL, "is neither a service-account JSON key, a PEM private key, nor the"
-                                + " path of a readable file");
+                        throw invalid(
+                                GS_CREDENTIAL,
+                                "is neither a service-account JSON key, a PEM private key, nor the"
+                                        + " path of a readable file");
                     }
                     content = Files.readString(p, StandardCharsets.UTF_8).strip();
                 } catch (InvalidPathException | IOException e) {
-                    throw invalid(GS_CREDENTIAL, "is neither a service-account JSON key, a PEM private key, nor the path"
-                            + " of a readable file");
+                    throw invalid(
+                            GS_CREDENTIAL,
+                            "is neither a service-account JSON key, a PEM private key, nor the path"
+                                    + " of a readable file");
                 }
             }
             if (content.startsWith("-----BEGIN")) {
@@ -493,7 +594,10 @@ public record JcloudsFilerConfig(
                 // Gson's message may quote the document; the document holds the private key.
                 throw invalid(GS_CREDENTIAL, "is not a service-account JSON key with client_email and private_key");
             }
-            if (c.identity == null || c.identity.isBlank() || c.identity.equals("null") || c.credential == null
+            if (c.identity == null
+                    || c.identity.isBlank()
+                    || c.identity.equals("null")
+                    || c.credential == null
                     || !c.credential.contains("PRIVATE KEY-----")) {
                 throw invalid(GS_CREDENTIAL, "is not a service-account JSON key with client_email and private_key");
             }
@@ -501,15 +605,17 @@ public record JcloudsFilerConfig(
         }
 
         Optional<StoreConfig> azure() {
-            Optional<String[]> pair = pair(AZURE_IDENTITY, AZURE_CREDENTIAL, get(AZURE_IDENTITY), get(AZURE_CREDENTIAL));
+            Optional<String[]> pair =
+                    pair(AZURE_IDENTITY, AZURE_CREDENTIAL, get(AZURE_IDENTITY), get(AZURE_CREDENTIAL));
             if (pair.isEmpty()) {
                 requireCredentialsIfAnySet(StoreKind.AZURE, AZURE_IDENTITY, AZURE_ENDPOINT);
                 return Optional.empty();
             }
             String account = pair.get()[0];
             if (!account.matches("[a-z0-9]{3,24}")) {
-                throw invalid(AZURE_IDENTITY, "'" + account + "' is not a storage account name (3 to 24 lower-case letters"
-                        + " and digits)");
+                throw invalid(
+                        AZURE_IDENTITY,
+                        "'" + account + "' is not a storage account name (3 to 24 lower-case letters" + " and digits)");
             }
             String key = pair.get()[1];
             boolean sas = key.contains("sig=") && key.contains("sv=");
@@ -521,20 +627,34 @@ public record JcloudsFilerConfig(
                 }
             }
             return Optional.of(new StoreConfig(
-                    StoreKind.AZURE, endpoint(AZURE_ENDPOINT, true), account, key, Optional.empty(), true, 4, Map.of(),
+                    StoreKind.AZURE,
+                    endpoint(AZURE_ENDPOINT, true),
+                    account,
+                    key,
+                    Optional.empty(),
+                    true,
+                    4,
+                    Map.of(),
                     prefix + AZURE_IDENTITY + "/credential"));
         }
 
         Optional<StoreConfig> swift() {
-            Optional<String[]> pair = pair(SWIFT_IDENTITY, SWIFT_CREDENTIAL, get(SWIFT_IDENTITY), get(SWIFT_CREDENTIAL));
+            Optional<String[]> pair =
+                    pair(SWIFT_IDENTITY, SWIFT_CREDENTIAL, get(SWIFT_IDENTITY), get(SWIFT_CREDENTIAL));
             if (pair.isEmpty()) {
                 requireCredentialsIfAnySet(
-                        StoreKind.SWIFT, SWIFT_IDENTITY, SWIFT_ENDPOINT, SWIFT_REGION, SWIFT_KEYSTONE_VERSION, SWIFT_SCOPE);
+                        StoreKind.SWIFT,
+                        SWIFT_IDENTITY,
+                        SWIFT_ENDPOINT,
+                        SWIFT_REGION,
+                        SWIFT_KEYSTONE_VERSION,
+                        SWIFT_SCOPE);
                 return Optional.empty();
             }
             Optional<URI> endpoint = endpoint(SWIFT_ENDPOINT, true);
             if (endpoint.isEmpty()) {
-                throw invalid(SWIFT_ENDPOINT, "must be set when " + prefix + SWIFT_IDENTITY + " is set (the Keystone URL)");
+                throw invalid(
+                        SWIFT_ENDPOINT, "must be set when " + prefix + SWIFT_IDENTITY + " is set (the Keystone URL)");
             }
             Map<String, String> props = new HashMap<>();
             String version = get(SWIFT_KEYSTONE_VERSION).orElse("3");
@@ -546,7 +666,14 @@ public record JcloudsFilerConfig(
             Optional<String> region = region(SWIFT_REGION);
             region.ifPresent(r -> props.put("jclouds.regions", r));
             return Optional.of(new StoreConfig(
-                    StoreKind.SWIFT, endpoint, pair.get()[0], pair.get()[1], region, true, 4, props,
+                    StoreKind.SWIFT,
+                    endpoint,
+                    pair.get()[0],
+                    pair.get()[1],
+                    region,
+                    true,
+                    4,
+                    props,
                     prefix + SWIFT_IDENTITY + "/credential"));
         }
 

@@ -30,18 +30,25 @@ public final class JcloudsFilerProvider implements FilerProvider {
     public Filer create(ProviderContext context) {
         JcloudsFilerConfig config = JcloudsFilerConfig.from(context.config());
         if (!config.unknownKeys().isEmpty()) {
-            LOG.log(Level.WARNING, "Ignoring unknown keys {0} (known: {1}, s3.bucket.<bucket>.<setting>)",
+            LOG.log(
+                    Level.WARNING,
+                    "Ignoring unknown keys {0} (known: {1}, s3.bucket.<bucket>.<setting>)",
                     new TreeSet<>(config.unknownKeys()),
-                    JcloudsFilerConfig.PROPERTIES.stream().map(ConfigProperty::key).toList());
+                    JcloudsFilerConfig.PROPERTIES.stream()
+                            .map(ConfigProperty::key)
+                            .toList());
         }
         if (config.schemes().isEmpty()) {
-            LOG.log(Level.INFO, "The jclouds filer serves no scheme: no object store is configured (set"
-                    + " ergon.filer.jclouds.s3.identity/credential, gs.credential, azure.identity/credential or"
-                    + " swift.endpoint/identity/credential)");
+            LOG.log(
+                    Level.INFO,
+                    "The jclouds filer serves no scheme: no object store is configured (set"
+                            + " ergon.filer.jclouds.s3.identity/credential, gs.credential, azure.identity/credential or"
+                            + " swift.endpoint/identity/credential)");
         }
         config.s3().ifPresent(s -> LOG.log(Level.INFO, "The jclouds filer serves {0}", s.describe()));
-        new TreeMap<>(config.s3Buckets()).forEach((bucket, s) ->
-                LOG.log(Level.INFO, "The jclouds filer serves bucket ''{0}'' from {1}", bucket, s.describe()));
+        new TreeMap<>(config.s3Buckets())
+                .forEach((bucket, s) ->
+                        LOG.log(Level.INFO, "The jclouds filer serves bucket ''{0}'' from {1}", bucket, s.describe()));
         config.gs().ifPresent(s -> LOG.log(Level.INFO, "The jclouds filer serves {0}", s.describe()));
         config.azure().ifPresent(s -> LOG.log(Level.INFO, "The jclouds filer serves {0} (also az://)", s.describe()));
         config.swift().ifPresent(s -> LOG.log(Level.INFO, "The jclouds filer serves {0}", s.describe()));

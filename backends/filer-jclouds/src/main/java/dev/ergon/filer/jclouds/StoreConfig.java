@@ -49,7 +49,9 @@ record StoreConfig(
         sb.append(endpoint.map(URI::toString).orElse("the provider's default endpoint"));
         region.ifPresent(r -> sb.append(", region ").append(r));
         if (kind == StoreKind.S3) {
-            sb.append(pathStyle ? ", path-style" : ", virtual-host buckets").append(", signature v").append(signatureVersion);
+            sb.append(pathStyle ? ", path-style" : ", virtual-host buckets")
+                    .append(", signature v")
+                    .append(signatureVersion);
         }
         return sb.toString();
     }

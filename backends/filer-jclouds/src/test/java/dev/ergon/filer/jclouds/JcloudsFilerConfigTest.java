@@ -52,8 +52,8 @@ class JcloudsFilerConfigTest {
         var pair = kpg.generateKeyPair();
         publicKey = pair.getPublic();
         byte[] pkcs8 = pair.getPrivate().getEncoded();
-        privateKeyPem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n";
+        privateKeyPem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n";
         serviceAccountJson = "{\"type\": \"service_account\", \"project_id\": \"ergon-test\","
                 + " \"private_key_id\": \"abc\", \"private_key\": \"" + privateKeyPem.replace("\n", "\\n") + "\","
                 + " \"client_email\": \"ergon@ergon-test.iam.gserviceaccount.com\", \"client_id\": \"1\"}";
@@ -83,10 +83,12 @@ class JcloudsFilerConfigTest {
         try (Filer f = provider.create(new TestProviderContext(PREFIX, Map.of(), tmp))) {
             assertEquals(Set.of(), f.schemes());
             ErgonException e = expect(ErrorKind.INVALID_INPUT, () -> f.stat(URI.create("s3://bucket/key")));
-            assertEquals("s3://bucket/key: s3:// is not configured (set ergon.filer.jclouds.s3.identity/credential)",
+            assertEquals(
+                    "s3://bucket/key: s3:// is not configured (set ergon.filer.jclouds.s3.identity/credential)",
                     e.getMessage());
             e = expect(ErrorKind.INVALID_INPUT, () -> f.stat(URI.create("gs://bucket/key")));
-            assertTrue(e.getMessage().contains("gs:// is not configured (set ergon.filer.jclouds.gs.credential)"),
+            assertTrue(
+                    e.getMessage().contains("gs:// is not configured (set ergon.filer.jclouds.gs.credential)"),
                     e.getMessage());
             e = expect(ErrorKind.INVALID_INPUT, () -> f.list(URI.create("az://container/dir")));
             assertTrue(e.getMessage().contains("az:// is not configured"), e.getMessage());
@@ -107,8 +109,21 @@ class JcloudsFilerConfigTest {
         assertEquals(32L << 20, c.partSize());
         assertTrue(c.verifyChecksums());
 
-        c = config(Map.of("s3.identity", "AKIA", "s3.credential", "secret-1", "s3.endpoint", "http://minio:9000",
-                "multipart-threshold", "5MiB", "part-size", "8m", "s3.region", "eu-west-1", "s3.signature-version", "2"));
+        c = config(Map.of(
+                "s3.identity",
+                "AKIA",
+                "s3.credential",
+                "secret-1",
+                "s3.endpoint",
+                "http://minio:9000",
+                "multipart-threshold",
+                "5MiB",
+                "part-size",
+                "8m",
+                "s3.region",
+                "eu-west-1",
+                "s3.signature-version",
+                "2"));
         s3 = c.s3().orElseThrow();
         assertEquals(Optional.of(URI.create("http://minio:9000")), s3.endpoint());
         assertTrue(s3.pathStyle(), "path-style is the default with an endpoint");
@@ -116,8 +131,18 @@ class JcloudsFilerConfigTest {
         assertEquals(2, s3.signatureVersion());
         assertEquals(5L << 20, c.multipartThreshold());
         assertEquals(8L << 20, c.partSize());
-        assertFalse(config(Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "http://minio:9000",
-                "s3.path-style", "false")).s3().orElseThrow().pathStyle());
+        assertFalse(config(Map.of(
+                        "s3.identity",
+                        "a",
+                        "s3.credential",
+                        "b",
+                        "s3.endpoint",
+                        "http://minio:9000",
+                        "s3.path-style",
+                        "false"))
+                .s3()
+                .orElseThrow()
+                .pathStyle());
     }
 
     @Test
@@ -127,8 +152,12 @@ class JcloudsFilerConfigTest {
         ErgonException e = rejected(Map.of("s3.credential", "top-secret-value"), "s3.identity");
         assertFalse(e.getMessage().contains("top-secret-value"), e.getMessage());
         rejected(Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "ftp://x"), "s3.endpoint");
-        rejected(Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "http://u:p@minio:9000"), "s3.endpoint");
-        rejected(Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "http://minio:9000/sub"), "s3.endpoint");
+        rejected(
+                Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "http://u:p@minio:9000"),
+                "s3.endpoint");
+        rejected(
+                Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "http://minio:9000/sub"),
+                "s3.endpoint");
         rejected(Map.of("s3.identity", "a", "s3.credential", "b", "s3.signature-version", "3"), "s3.signature-version");
         rejected(Map.of("multipart-threshold", "lots"), "multipart-threshold");
         rejected(Map.of("part-size", "0"), "part-size");
@@ -169,8 +198,10 @@ class JcloudsFilerConfigTest {
         assertEquals(Set.of("s3"), only.schemes());
         try (JcloudsFiler f = new JcloudsFiler(only)) {
             ErgonException e = expect(ErrorKind.INVALID_INPUT, () -> f.stat(URI.create("s3://theirs/key")));
-            assertEquals("s3://theirs/key: no credentials for bucket 'theirs' (set ergon.filer.jclouds.s3.identity/credential"
-                    + " or ergon.filer.jclouds.s3.bucket.theirs.identity/credential)", e.getMessage());
+            assertEquals(
+                    "s3://theirs/key: no credentials for bucket 'theirs' (set ergon.filer.jclouds.s3.identity/credential"
+                            + " or ergon.filer.jclouds.s3.bucket.theirs.identity/credential)",
+                    e.getMessage());
         }
         rejected(Map.of("s3.bucket.mine.endpoint", "http://minio:9000"), "s3.bucket.mine.identity");
         rejected(Map.of("s3.bucket.mine.identity", "id"), "s3.bucket.mine.credential");
@@ -185,11 +216,13 @@ class JcloudsFilerConfigTest {
 
     @Test
     void objectUrlsAreParsedStrictly() {
-        try (JcloudsFiler f = new JcloudsFiler(config(Map.of("s3.identity", "a", "s3.credential", "b",
-                "s3.endpoint", "http://127.0.0.1:9")))) {
+        try (JcloudsFiler f = new JcloudsFiler(
+                config(Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "http://127.0.0.1:9")))) {
             ErgonException e = expect(ErrorKind.INVALID_INPUT, () -> f.stat(URI.create("s3://key:secret@bucket/k")));
             assertFalse(e.getMessage().contains("secret"), e.getMessage());
-            assertTrue(e.getMessage().startsWith("s3://***@bucket/k: credentials in the URL are not accepted"), e.getMessage());
+            assertTrue(
+                    e.getMessage().startsWith("s3://***@bucket/k: credentials in the URL are not accepted"),
+                    e.getMessage());
             e = expect(ErrorKind.INVALID_INPUT, () -> f.stat(URI.create("s3://bucket/k?X-Amz-Signature=deadbeef")));
             assertFalse(e.getMessage().contains("deadbeef"), e.getMessage());
             expect(ErrorKind.INVALID_INPUT, () -> f.stat(URI.create("s3:///key")));
@@ -197,7 +230,9 @@ class JcloudsFilerConfigTest {
             expect(ErrorKind.INVALID_INPUT, () -> f.download(URI.create("s3://bucket"), tmp.resolve("x")));
             e = expect(ErrorKind.INVALID_INPUT, () -> f.upload(tmp, URI.create("s3://bucket/dir/")));
             assertTrue(e.getMessage().contains("names a folder"), e.getMessage());
-            assertEquals("s3://b/a%20b/c%23d.txt", BlobUrl.parse(URI.create("s3://b/x")).sibling("a b/c#d.txt").toString());
+            assertEquals(
+                    "s3://b/a%20b/c%23d.txt",
+                    BlobUrl.parse(URI.create("s3://b/x")).sibling("a b/c#d.txt").toString());
         }
     }
 
@@ -205,12 +240,17 @@ class JcloudsFilerConfigTest {
     void gsWithAServiceAccountKeyAsContentOrFile() throws IOException {
         JcloudsFilerConfig c = config(Map.of("gs.credential", serviceAccountJson));
         assertEquals(Set.of("gs"), c.schemes());
-        assertEquals("ergon@ergon-test.iam.gserviceaccount.com", c.gs().orElseThrow().identity());
+        assertEquals(
+                "ergon@ergon-test.iam.gserviceaccount.com", c.gs().orElseThrow().identity());
         assertFalse(c.toString().contains("PRIVATE KEY"), c.toString());
 
         Path file = Files.writeString(tmp.resolve("sa.json"), serviceAccountJson);
-        assertEquals("ergon@ergon-test.iam.gserviceaccount.com",
-                config(Map.of("gs.credential", file.toString())).gs().orElseThrow().identity());
+        assertEquals(
+                "ergon@ergon-test.iam.gserviceaccount.com",
+                config(Map.of("gs.credential", file.toString()))
+                        .gs()
+                        .orElseThrow()
+                        .identity());
 
         c = config(Map.of("gs.credential", privateKeyPem, "gs.identity", "x@y.iam.gserviceaccount.com"));
         assertEquals("x@y.iam.gserviceaccount.com", c.gs().orElseThrow().identity());
@@ -234,24 +274,51 @@ class JcloudsFilerConfigTest {
         String key = Base64.getEncoder().encodeToString("account-key-bytes".getBytes());
         JcloudsFilerConfig c = config(Map.of("azure.identity", "ergonstore", "azure.credential", key));
         assertEquals(Set.of("azure", "az"), c.schemes());
-        assertEquals(Set.of("azure", "az"),
-                config(Map.of("azure.identity", "ergonstore", "azure.credential", "sv=2022-11-02&ss=b&sig=abc")).schemes());
+        assertEquals(
+                Set.of("azure", "az"),
+                config(Map.of("azure.identity", "ergonstore", "azure.credential", "sv=2022-11-02&ss=b&sig=abc"))
+                        .schemes());
         rejected(Map.of("azure.identity", "ergonstore"), "azure.credential");
         rejected(Map.of("azure.endpoint", "http://127.0.0.1:10000/devstoreaccount1"), "azure.identity");
-        ErgonException e = rejected(Map.of("azure.identity", "ergonstore", "azure.credential", "not base64 !"),
-                "azure.credential");
+        ErgonException e = rejected(
+                Map.of("azure.identity", "ergonstore", "azure.credential", "not base64 !"), "azure.credential");
         assertFalse(e.getMessage().contains("not base64 !"), e.getMessage());
         rejected(Map.of("azure.identity", "Not_An_Account", "azure.credential", key), "azure.identity");
 
-        c = config(Map.of("swift.endpoint", "https://keystone:5000/v3", "swift.identity", "default:ergon",
-                "swift.credential", "pw", "swift.region", "RegionOne", "swift.scope", "project:abc"));
+        c = config(Map.of(
+                "swift.endpoint",
+                "https://keystone:5000/v3",
+                "swift.identity",
+                "default:ergon",
+                "swift.credential",
+                "pw",
+                "swift.region",
+                "RegionOne",
+                "swift.scope",
+                "project:abc"));
         assertEquals(Set.of("swift"), c.schemes());
-        assertEquals(Map.of("jclouds.keystone.version", "3", "jclouds.keystone.scope", "project:abc",
-                "jclouds.regions", "RegionOne"), c.swift().orElseThrow().properties());
+        assertEquals(
+                Map.of(
+                        "jclouds.keystone.version",
+                        "3",
+                        "jclouds.keystone.scope",
+                        "project:abc",
+                        "jclouds.regions",
+                        "RegionOne"),
+                c.swift().orElseThrow().properties());
         rejected(Map.of("swift.identity", "d:u", "swift.credential", "pw"), "swift.endpoint");
         rejected(Map.of("swift.endpoint", "https://keystone:5000/v3"), "swift.identity");
-        rejected(Map.of("swift.endpoint", "https://k:5000/v3", "swift.identity", "d:u", "swift.credential", "pw",
-                "swift.keystone-version", "1"), "swift.keystone-version");
+        rejected(
+                Map.of(
+                        "swift.endpoint",
+                        "https://k:5000/v3",
+                        "swift.identity",
+                        "d:u",
+                        "swift.credential",
+                        "pw",
+                        "swift.keystone-version",
+                        "1"),
+                "swift.keystone-version");
     }
 
     /**
@@ -280,7 +347,10 @@ class JcloudsFilerConfigTest {
         m.put("swift.credential", "swift-password-value");
         try (Filer f = new JcloudsFilerProvider().create(new TestProviderContext(PREFIX, m, tmp))) {
             assertEquals(Set.of("gs", "azure", "az", "swift"), f.schemes());
-            for (String url : List.of("gs://bucket/a.txt", "az://container/a.txt", "azure://container/a.txt",
+            for (String url : List.of(
+                    "gs://bucket/a.txt",
+                    "az://container/a.txt",
+                    "azure://container/a.txt",
                     "swift://container/a.txt")) {
                 URI u = URI.create(url);
                 for (Executable call : List.<Executable>of(
@@ -288,7 +358,10 @@ class JcloudsFilerConfigTest {
                     ErgonException e = expect(ErrorKind.BACKEND_UNAVAILABLE, call);
                     assertTrue(e.getMessage().startsWith(url + ": "), e.getMessage());
                     String all = stackTrace(e);
-                    assertFalse(all.contains("PRIVATE KEY") || all.contains(azureKey) || all.contains("swift-password-value"),
+                    assertFalse(
+                            all.contains("PRIVATE KEY")
+                                    || all.contains(azureKey)
+                                    || all.contains("swift-password-value"),
                             all);
                 }
             }
@@ -307,7 +380,9 @@ class JcloudsFilerConfigTest {
         String azureKey = Base64.getEncoder().encodeToString("azure-account-key-bytes".getBytes());
         try (RecordingServer server = new RecordingServer(r -> {
             if (r.path().equals("/token")) {
-                return new RecordingServer.Response(200, "application/json",
+                return new RecordingServer.Response(
+                        200,
+                        "application/json",
                         "{\"access_token\": \"test-token\", \"token_type\": \"Bearer\", \"expires_in\": 3600}");
             }
             if (r.path().startsWith("/v3/auth/tokens")) {
@@ -333,15 +408,20 @@ class JcloudsFilerConfigTest {
                 // GCS: a JWT bearer grant signed with the configured key, then the object lookup with the token.
                 assertEquals(Optional.empty(), f.stat(URI.create("gs://bucket/dir/a.txt")));
                 RecordingServer.Request token = server.requests.stream()
-                        .filter(r -> r.path().equals("/token")).findFirst().orElseThrow();
+                        .filter(r -> r.path().equals("/token"))
+                        .findFirst()
+                        .orElseThrow();
                 String assertion = java.net.URLDecoder.decode(
-                        token.body().replaceAll(".*assertion=([^&]*).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
+                        token.body().replaceAll(".*assertion=([^&]*).*", "$1"),
+                        java.nio.charset.StandardCharsets.UTF_8);
                 String[] jwt = assertion.split("\\.");
                 var verifier = java.security.Signature.getInstance("SHA256withRSA");
                 verifier.initVerify(publicKey);
                 verifier.update((jwt[0] + "." + jwt[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                assertTrue(verifier.verify(Base64.getUrlDecoder().decode(jwt[2])), "the JWT is not signed with the key");
-                String claims = new String(Base64.getUrlDecoder().decode(jwt[1]), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(
+                        verifier.verify(Base64.getUrlDecoder().decode(jwt[2])), "the JWT is not signed with the key");
+                String claims =
+                        new String(Base64.getUrlDecoder().decode(jwt[1]), java.nio.charset.StandardCharsets.UTF_8);
                 assertTrue(claims.contains("\"iss\":\"ergon@ergon-test.iam.gserviceaccount.com\""), claims);
                 RecordingServer.Request lookup = server.requests.getLast();
                 assertTrue(lookup.path().startsWith("/storage/v1/b/bucket/o/dir%2Fa.txt"), lookup.path());
@@ -351,19 +431,25 @@ class JcloudsFilerConfigTest {
                 assertEquals(Optional.empty(), f.stat(URI.create("az://container/dir/a.txt")));
                 RecordingServer.Request azure = server.requests.getLast();
                 assertTrue(azure.path().endsWith("/container/dir/a.txt"), azure.path());
-                assertTrue(azure.header("Authorization").matches("SharedKey(Lite)? ergonstore:.+"), azure.header("Authorization"));
-                ErgonException e = expect(ErrorKind.NOT_FOUND, () -> f.download(URI.create("azure://container/b.txt"),
-                        tmp.resolve("b.txt")));
+                assertTrue(
+                        azure.header("Authorization").matches("SharedKey(Lite)? ergonstore:.+"),
+                        azure.header("Authorization"));
+                ErgonException e = expect(
+                        ErrorKind.NOT_FOUND,
+                        () -> f.download(URI.create("azure://container/b.txt"), tmp.resolve("b.txt")));
                 assertTrue(e.getMessage().startsWith("azure://container/b.txt: download failed: "), e.getMessage());
 
                 // Swift: a Keystone v3 password request for the configured user; refused means access denied.
                 e = expect(ErrorKind.INVALID_INPUT, () -> f.stat(URI.create("swift://container/a.txt")));
-                assertEquals("access denied to swift://container/a.txt (check ergon.filer.jclouds.swift.identity/credential)",
+                assertEquals(
+                        "access denied to swift://container/a.txt (check ergon.filer.jclouds.swift.identity/credential)",
                         e.getMessage().replaceAll(" \\(HTTP.*", ""));
                 assertFalse(stackTrace(e).contains("swift-password-value"));
                 RecordingServer.Request keystone = server.requests.getLast();
                 assertEquals("/v3/auth/tokens", keystone.path());
-                assertTrue(keystone.body().contains("\"name\":\"ergon\"") && keystone.body().contains("\"default\""),
+                assertTrue(
+                        keystone.body().contains("\"name\":\"ergon\"")
+                                && keystone.body().contains("\"default\""),
                         keystone.body());
             }
         }

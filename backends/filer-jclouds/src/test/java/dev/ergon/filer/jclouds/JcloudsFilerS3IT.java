@@ -119,7 +119,8 @@ class JcloudsFilerS3IT {
     void aMissingBucketIsNotFoundNamingTheBucket() throws IOException {
         URI u = URI.create("s3://no-such-bucket-ergon/a.txt");
         ErgonException e = expect(ErrorKind.NOT_FOUND, () -> filer.download(u, tmp.resolve("a.txt")));
-        assertTrue(e.getMessage().contains(u.toString()) && e.getMessage().contains("bucket 'no-such-bucket-ergon'"),
+        assertTrue(
+                e.getMessage().contains(u.toString()) && e.getMessage().contains("bucket 'no-such-bucket-ergon'"),
                 e.getMessage());
         e = expect(ErrorKind.NOT_FOUND, () -> filer.upload(Files.writeString(tmp.resolve("up.txt"), "x"), u));
         assertTrue(e.getMessage().contains(u.toString()), e.getMessage());
@@ -130,7 +131,10 @@ class JcloudsFilerS3IT {
 
     @Test
     void wrongCredentialsAreInvalidInputAndNeverShowTheSecret() throws IOException {
-        s3.backend().putBlob(bucket, s3.backend().blobBuilder("secret/a.txt").payload("a").build());
+        s3.backend()
+                .putBlob(
+                        bucket,
+                        s3.backend().blobBuilder("secret/a.txt").payload("a").build());
         String wrongSecret = "wrong-secret-" + System.nanoTime();
         Path up = Files.writeString(tmp.resolve("up.txt"), "x");
         Path big = randomFile(tmp.resolve("big.bin"), 6 * MIB, 3);
@@ -144,7 +148,8 @@ class JcloudsFilerS3IT {
                     () -> wrong.list(url("secret")))) {
                 ErgonException e = expect(ErrorKind.INVALID_INPUT, call);
                 assertTrue(e.getMessage().startsWith("access denied to s3://" + bucket + "/secret"), e.getMessage());
-                assertTrue(e.getMessage().contains("(check ergon.filer.jclouds.s3.identity/credential)"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("(check ergon.filer.jclouds.s3.identity/credential)"), e.getMessage());
                 String everything = stackTrace(e);
                 assertFalse(everything.contains(wrongSecret), "the secret appears in:\n" + everything);
                 assertFalse(everything.contains(TestS3.CREDENTIAL), "the real secret appears in:\n" + everything);
@@ -163,13 +168,17 @@ class JcloudsFilerS3IT {
     void aBucketsOwnSettingsWinOverTheDefaults() throws IOException {
         String other = s3.newBucket("own");
         Map<String, String> extra = Map.of(
-                "s3.bucket." + other + ".identity", TestS3.IDENTITY,
-                "s3.bucket." + other + ".credential", "not-the-secret");
+                "s3.bucket." + other + ".identity",
+                TestS3.IDENTITY,
+                "s3.bucket." + other + ".credential",
+                "not-the-secret");
         try (JcloudsFiler f = s3.filer(extra)) {
             Path up = Files.writeString(tmp.resolve("up.txt"), "hello");
             assertEquals(5, f.upload(up, url("defaults.txt")), "the default credentials serve other buckets");
-            ErgonException e = expect(ErrorKind.INVALID_INPUT, () -> f.upload(up, URI.create("s3://" + other + "/x.txt")));
-            assertTrue(e.getMessage().contains("(check ergon.filer.jclouds.s3.bucket." + other + ".identity/credential)"),
+            ErgonException e =
+                    expect(ErrorKind.INVALID_INPUT, () -> f.upload(up, URI.create("s3://" + other + "/x.txt")));
+            assertTrue(
+                    e.getMessage().contains("(check ergon.filer.jclouds.s3.bucket." + other + ".identity/credential)"),
                     e.getMessage());
         }
     }
@@ -177,8 +186,8 @@ class JcloudsFilerS3IT {
     @Test
     void signatureVersion2AndAConfiguredRegionWorkToo() throws IOException {
         Path up = Files.writeString(tmp.resolve("up.txt"), "v2");
-        for (Map<String, String> extra : List.of(
-                Map.of("s3.signature-version", "2"), Map.of("s3.region", "eu-west-1"))) {
+        for (Map<String, String> extra :
+                List.of(Map.of("s3.signature-version", "2"), Map.of("s3.region", "eu-west-1"))) {
             try (JcloudsFiler f = s3.filer(extra)) {
                 URI u = url("signing/" + extra.keySet().iterator().next() + ".txt");
                 f.upload(up, u);
@@ -196,10 +205,24 @@ class JcloudsFilerS3IT {
         int n = 1001;
         Map<String, byte[]> contents = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            contents.put(String.format("many/d%02d/f%04d.txt", i % 7, i), ("file " + i + "\n").repeat(1 + i % 5).getBytes(UTF_8));
+            contents.put(
+                    String.format("many/d%02d/f%04d.txt", i % 7, i),
+                    ("file " + i + "\n").repeat(1 + i % 5).getBytes(UTF_8));
         }
-        s3.backend().putBlob(bucket, s3.backend().blobBuilder("many.txt").payload("sibling, not below").build());
-        s3.backend().putBlob(bucket, s3.backend().blobBuilder("many-other/x.txt").payload("not below").build());
+        s3.backend()
+                .putBlob(
+                        bucket,
+                        s3.backend()
+                                .blobBuilder("many.txt")
+                                .payload("sibling, not below")
+                                .build());
+        s3.backend()
+                .putBlob(
+                        bucket,
+                        s3.backend()
+                                .blobBuilder("many-other/x.txt")
+                                .payload("not below")
+                                .build());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> puts = new ArrayList<>();
@@ -249,7 +272,8 @@ class JcloudsFilerS3IT {
         // Damage the stored bytes behind the server's back, keeping the length and the MD5 it recorded.
         Path stored = s3.bucketDir(bucket).resolve("damaged/obj.txt");
         UserDefinedFileAttributeView xattrs = Files.getFileAttributeView(stored, UserDefinedFileAttributeView.class);
-        assumeTrue(xattrs != null && xattrs.list().contains("user.content-md5"),
+        assumeTrue(
+                xattrs != null && xattrs.list().contains("user.content-md5"),
                 "the file system under S3Proxy keeps no extended attributes, so it cannot serve a stale MD5");
         try (FileChannel ch = FileChannel.open(stored, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap("THE".getBytes(UTF_8)), 0);
@@ -323,7 +347,10 @@ class JcloudsFilerS3IT {
     }
 
     private static byte[] readBackend(URI u) throws IOException {
-        try (InputStream in = s3.backend().getBlob(bucket, u.getPath().substring(1)).getPayload().openStream()) {
+        try (InputStream in = s3.backend()
+                .getBlob(bucket, u.getPath().substring(1))
+                .getPayload()
+                .openStream()) {
             return in.readAllBytes();
         }
     }

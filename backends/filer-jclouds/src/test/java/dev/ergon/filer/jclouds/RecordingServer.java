@@ -49,8 +49,11 @@ final class RecordingServer implements AutoCloseable {
     private void handle(HttpExchange exchange, Function<Request, Response> responder) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), body);
+            Request r = new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    body);
             requests.add(r);
             Response out = responder.apply(r);
             byte[] bytes = out.body().getBytes(StandardCharsets.UTF_8);
