@@ -179,7 +179,18 @@ final class TaskRun implements Runnable {
         long lastStateCheck = 0;
         Observation obs;
         while (true) {
-            obs = backend.observe(handle);
+            try {
+                obs = backend.observe(handle);
+            } catch (ErgonException e) {
+                if (e.kind() != ErrorKind.BACKEND_UNAVAILABLE || stopped) {
+                    throw e;
+                }
+                // The backend cannot answer now (e.g. its API server is down): the task may well be
+                // fine. Keep the lease and ask again; the periodic poll is the retry.
+                LOG.log(Level.WARNING, "Task {0}: the executor backend is unavailable: {1}", id, e.getMessage());
+                sleep(1000);
+                continue;
+            }
             writeExecutorLogs(obs);
             if ((obs.phase() == Phase.RUNNING || obs.phase().isTerminal()) && state == TaskState.INITIALIZING) {
                 if (store.transition(id, TaskState.INITIALIZING, TaskState.RUNNING)) {

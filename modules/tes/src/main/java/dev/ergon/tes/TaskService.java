@@ -2,6 +2,9 @@ package dev.ergon.tes;
 
 import dev.ergon.spi.ErgonException;
 import dev.ergon.spi.Event;
+import dev.ergon.spi.EventBus;
+import dev.ergon.spi.TaskSpec;
+import dev.ergon.state.Database;
 import dev.ergon.state.TaskEntity;
 import dev.ergon.state.TaskPage;
 import dev.ergon.state.TaskQuery;
@@ -14,6 +17,7 @@ import jakarta.json.JsonObjectBuilder;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -21,6 +25,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -49,6 +55,85 @@ public class TaskService {
         runtime.staging().validate(parsed.spec());
         runtime.taskWriter().create(parsed.entity());
         return id;
+    }
+
+    /**
+     * Stores tasks that Ergon builds itself (WES engine tasks and DAG nodes), each validated like
+     * a CreateTask body, in one transaction, and wakes a controller. Idempotent by task id: a task
+     * whose id already exists is left as it is, so a run reconciler that restarts may call it
+     * again with the same ids.
+     *
+     * @return the ids of the tasks this call created
+     * @throws ErgonException INVALID_INPUT naming the field of the first invalid task
+     */
+    public List<String> createAll(List<TaskSpec> specs) {
+        List<TaskEntity> entities = new ArrayList<>();
+        for (TaskSpec spec : specs) {
+            TesTasks.Parsed parsed = runtime.tesTasks().fromSpec(spec);
+            runtime.staging().validate(parsed.spec());
+            entities.add(parsed.entity());
+        }
+        if (entities.isEmpty()) {
+            return List.of();
+        }
+        List<String> created = new ArrayList<>();
+        try {
+            runtime.store().createAll(entities);
+            entities.forEach(e -> created.add(e.getId()));
+        } catch (RuntimeException e) {
+            // Some exist already (a retry after a restart): create the others one by one.
+            for (TaskEntity t : entities) {
+                if (runtime.store().state(t.getId()).isPresent()) {
+                    continue;
+                }
+                runtime.store().create(t);
+                created.add(t.getId());
+            }
+        }
+        if (!created.isEmpty()) {
+            wake(new Event("task", created.get(0), "created", Integer.toString(created.size())));
+        }
+        return created;
+    }
+
+    /** The task's state, if it exists (a cheap read for WES). */
+    public Optional<TaskState> state(String id) {
+        return runtime.store().state(id);
+    }
+
+    /** The event bus of this Ergon (WES subscribes to run wake-ups on it). */
+    public EventBus events() {
+        return runtime.events();
+    }
+
+    /** The database (WES keeps its runs in it). */
+    public Database database() {
+        return runtime.database();
+    }
+
+    /** Ergon's data folder ({@code ergon.data-dir}). */
+    public Path dataDir() {
+        return runtime.settings().dataDir();
+    }
+
+    /** Whether this process serves the API ({@code --role api|all}). */
+    public boolean servesApi() {
+        return runtime.settings().role().servesApi();
+    }
+
+    /** Whether this process runs work ({@code --role controller|all}). */
+    public boolean runsTasks() {
+        return runtime.settings().role().runsTasks();
+    }
+
+    /** Whether the database is embedded (this process is its only user). */
+    public boolean embeddedDatabase() {
+        return runtime.database().isEmbedded();
+    }
+
+    /** The URL schemes the filers serve, e.g. {@code file}, {@code http}. */
+    public Set<String> storageSchemes() {
+        return new TreeSet<>(runtime.filers().schemes());
     }
 
     /** The task as TES JSON in {@code view}. */

@@ -135,6 +135,37 @@ final class TesTasks {
         return new Parsed(e, spec);
     }
 
+    /**
+     * Validates a task that Ergon itself builds (a WES engine task or DAG node), exactly as a
+     * CreateTask body would be validated, keeping {@code spec}'s id.
+     */
+    Parsed fromSpec(TaskSpec spec) {
+        JsonObjectBuilder b = JSON.createObjectBuilder();
+        spec.name().ifPresent(n -> b.add("name", n));
+        b.add("inputs", inputsJson(spec.inputs()));
+        b.add("outputs", outputsJson(spec.outputs()));
+        JsonArrayBuilder ex = JSON.createArrayBuilder();
+        for (ExecutorSpec x : spec.executors()) {
+            JsonObjectBuilder e = JSON.createObjectBuilder()
+                    .add("image", x.image())
+                    .add("command", JSON.createArrayBuilder(x.command()))
+                    .add("env", JSON.createObjectBuilder(Map.<String, Object>copyOf(x.env())))
+                    .add("ignore_error", x.ignoreError());
+            x.workdir().ifPresent(v -> e.add("workdir", v));
+            x.stdin().ifPresent(v -> e.add("stdin", v));
+            x.stdout().ifPresent(v -> e.add("stdout", v));
+            x.stderr().ifPresent(v -> e.add("stderr", v));
+            ex.add(e);
+        }
+        b.add("executors", ex);
+        b.add("volumes", JSON.createArrayBuilder(spec.volumes()));
+        if (!spec.resources().equals(ResourceSpec.none())) {
+            b.add("resources", resourcesJson(spec.resources()));
+        }
+        b.add("tags", JSON.createObjectBuilder(Map.<String, Object>copyOf(spec.tags())));
+        return parseCreate(b.build(), spec.taskId());
+    }
+
     /** The {@link TaskSpec} of a stored task (executors loaded). */
     TaskSpec specOf(TaskEntity t) {
         List<ExecutorSpec> executors = new ArrayList<>();
