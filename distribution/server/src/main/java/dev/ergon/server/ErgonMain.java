@@ -56,7 +56,8 @@ public final class ErgonMain {
         }
         Server server = Server.builder().build().start();
         String host = server.host().equals("0.0.0.0") ? "localhost" : server.host();
-        System.out.printf("Ergon is ready: http://%s:%d/ga4gh/tes/v1/service-info%n", host, server.port());
+        System.out.printf("Ergon is ready: http://%s:%d/ga4gh/tes/v1/service-info (TES)%n", host, server.port());
+        System.out.printf("               http://%s:%d/ga4gh/wes/v1/service-info (WES)%n", host, server.port());
     }
 
     private static void usage(PrintStream out, String error) {

@@ -1,0 +1,33 @@
+package dev.ergon.adapters;
+
+import dev.ergon.spi.ConfigProperty;
+import dev.ergon.spi.LanguageAdapterProvider;
+import dev.ergon.testkit.ProviderDiscoveryContract;
+import java.util.List;
+
+class WdlAdapterProviderDiscoveryTest extends ProviderDiscoveryContract<LanguageAdapterProvider> {
+    @Override
+    protected Class<LanguageAdapterProvider> spi() {
+        return LanguageAdapterProvider.class;
+    }
+
+    @Override
+    protected Class<? extends LanguageAdapterProvider> providerClass() {
+        return WdlAdapterProvider.class;
+    }
+
+    @Override
+    protected String expectedName() {
+        return "wdl";
+    }
+
+    @Override
+    protected String nameOf(LanguageAdapterProvider provider) {
+        return provider.name();
+    }
+
+    @Override
+    protected List<ConfigProperty> configPropertiesOf(LanguageAdapterProvider provider) {
+        return provider.configProperties();
+    }
+}
