@@ -40,7 +40,8 @@ public final class DagBench {
     private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final Pattern ID = Pattern.compile("\"(?:run_)?id\"\\s*:\\s*\"([^\"]+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
     private DagBench(int port) {
@@ -69,15 +70,28 @@ public final class DagBench {
             port = s.getLocalPort();
         }
         String cp = jar.toAbsolutePath() + (extraCp.isEmpty() ? "" : ":" + extraCp);
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dergon.executor.local.max-concurrent=" + concurrent, "-Dergon.controller.max-active=256",
-                "-Dergon.wes.poll-interval=PT1S", "-cp", cp, "dev.ergon.server.ErgonMain",
-                "--port", Integer.toString(port), "--data-dir", dataDir.toString());
-        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile()).start();
+        List<String> cmd = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Dergon.executor.local.max-concurrent=" + concurrent,
+                "-Dergon.controller.max-active=256",
+                "-Dergon.wes.poll-interval=PT1S",
+                "-cp",
+                cp,
+                "dev.ergon.server.ErgonMain",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                dataDir.toString());
+        Process server = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("server.log").toFile())
+                .start();
         try {
             DagBench b = new DagBench(port);
             b.awaitReady(server, dataDir);
-            System.out.printf("DAG benchmark: %d nodes, width %d, local executor max-concurrent %d, 2 cores%n", nodes, width, concurrent);
+            System.out.printf(
+                    "DAG benchmark: %d nodes, width %d, local executor max-concurrent %d, 2 cores%n",
+                    nodes, width, concurrent);
             b.direct(Math.min(100, nodes), nodes); // warm-up: JIT, connection pools, sandboxes
             b.dag(Math.min(100, nodes), Math.min(10, width));
             long direct = b.direct(nodes, nodes);
@@ -86,12 +100,17 @@ public final class DagBench {
             System.out.println();
             System.out.println("| what | submit → all COMPLETE | per task/node |");
             System.out.println("|---|---|---|");
-            System.out.printf("| %d tasks straight to TES, all at once | %s | %s |%n", nodes, ms(direct), ms(direct / nodes));
-            System.out.printf("| %d tasks straight to TES, %d waves of %d | %s | %s |%n", nodes, nodes / width, width, ms(waves),
-                    ms(waves / nodes));
-            System.out.printf("| Ergon DAG through WES, %d nodes, width %d | %s | %s |%n", nodes, width, ms(dag), ms(dag / nodes));
-            System.out.printf("%nDAG overhead per node: %s vs all at once, %s vs waves%n", ms((dag - direct) / nodes),
-                    ms((dag - waves) / nodes));
+            System.out.printf(
+                    "| %d tasks straight to TES, all at once | %s | %s |%n", nodes, ms(direct), ms(direct / nodes));
+            System.out.printf(
+                    "| %d tasks straight to TES, %d waves of %d | %s | %s |%n",
+                    nodes, nodes / width, width, ms(waves), ms(waves / nodes));
+            System.out.printf(
+                    "| Ergon DAG through WES, %d nodes, width %d | %s | %s |%n",
+                    nodes, width, ms(dag), ms(dag / nodes));
+            System.out.printf(
+                    "%nDAG overhead per node: %s vs all at once, %s vs waves%n",
+                    ms((dag - direct) / nodes), ms((dag - waves) / nodes));
         } finally {
             server.destroy();
             server.waitFor();
@@ -109,8 +128,12 @@ public final class DagBench {
                 List<Future<?>> fs = new ArrayList<>();
                 for (int i = 0; i < size; i++) {
                     fs.add(pool.submit(() -> {
-                        post("/ga4gh/tes/v1/tasks", "application/json", ("{\"executors\":[{\"image\":\"debian\",\"command\":[\"true\"]}],"
-                                + "\"tags\":{\"bench\":\"" + waveTag + "\"}}").getBytes(StandardCharsets.UTF_8));
+                        post(
+                                "/ga4gh/tes/v1/tasks",
+                                "application/json",
+                                ("{\"executors\":[{\"image\":\"debian\",\"command\":[\"true\"]}],"
+                                                + "\"tags\":{\"bench\":\"" + waveTag + "\"}}")
+                                        .getBytes(StandardCharsets.UTF_8));
                         return null;
                     }));
                 }
@@ -157,7 +180,11 @@ public final class DagBench {
             doc.append("  n").append(i).append(": {command: [\"true\"]");
             if (layer > 0) {
                 int prev = (layer - 1) * width;
-                doc.append(", depends_on: [n").append(prev + j).append(", n").append(prev + (j + 1) % width).append(']');
+                doc.append(", depends_on: [n")
+                        .append(prev + j)
+                        .append(", n")
+                        .append(prev + (j + 1) % width)
+                        .append(']');
             }
             doc.append("}\n");
         }
@@ -201,8 +228,12 @@ public final class DagBench {
     }
 
     private String post(String path, String type, byte[] body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("POST " + path + ": " + r.statusCode() + " " + r.body());
         }
@@ -210,8 +241,8 @@ public final class DagBench {
     }
 
     private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
         }
@@ -225,13 +256,16 @@ public final class DagBench {
                 throw new IllegalStateException("server exited; see " + dataDir.resolve("server.log"));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/ga4gh/wes/v1/service-info")).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/ga4gh/wes/v1/service-info"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
                 if (r.statusCode() == 404) {
-                    throw new IllegalStateException("the server has no WES; build it with ergon-wes or pass --extra-cp");
+                    throw new IllegalStateException(
+                            "the server has no WES; build it with ergon-wes or pass --extra-cp");
                 }
             } catch (IOException e) {
                 // not up yet
