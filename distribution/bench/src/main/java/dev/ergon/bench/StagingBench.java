@@ -225,6 +225,36 @@ final class StagingBench {
                         pct(rawGet, down) + " / " + pct(rawPut, up) + " of the bare client"
                     });
                     Path smallWs = work.resolve("ws-s3-small");
+                    // The same large file without MD5/ETag verification, to show what the check costs.
+                    Map<String, String> unverified = new java.util.HashMap<>(s3);
+                    unverified.put("verify-checksums", "false");
+                    try (Filers nv =
+                                    Filers.load(name -> context(name, name.equals("jclouds") ? unverified : Map.of()));
+                            StagingService noCheck = new StagingService(nv)) {
+                        long up2 = Long.MAX_VALUE;
+                        long down2 = Long.MAX_VALUE;
+                        for (int round = 0; round < 2; round++) {
+                            Files.createDirectories(ws.resolve("in"));
+                            Files.copy(
+                                    big, ws.resolve("in/big.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                            up2 = Math.min(up2, time(() -> stageOut(noCheck, big, ws, "s3://bench/big-nv.bin")));
+                            delete(ws);
+                            down2 = Math.min(
+                                    down2,
+                                    time(() -> stageIn(
+                                            noCheck,
+                                            List.of(input("s3://bench/big-nv.bin", "/in/big.bin", FileType.FILE)),
+                                            ws)));
+                            delete(ws);
+                        }
+                        row.accept("staging", new String[] {
+                            "S3, " + mib(bigBytes) + " file, verify-checksums=false",
+                            "stage-in " + mbps(bigBytes, down2),
+                            "stage-out " + mbps(bigBytes, up2),
+                            "(same bare client)",
+                            pct(rawGet, down2) + " / " + pct(rawPut, up2) + " of the bare client"
+                        });
+                    }
                     copyTree(small, smallWs.resolve("in/small"));
                     long smallUp = time(() -> staging.stageOut(
                             spec(
