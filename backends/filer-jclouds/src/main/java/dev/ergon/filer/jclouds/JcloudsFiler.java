@@ -346,7 +346,9 @@ public final class JcloudsFiler implements Filer {
                     if (r < 0) {
                         break;
                     }
-                    md5.update(buf, 0, r);
+                    if (expectedMd5.isPresent()) {
+                        md5.update(buf, 0, r); // hashing costs about as much as the transfer: only when checked
+                    }
                     out.write(buf, 0, r);
                     n += r;
                 }
@@ -451,7 +453,8 @@ public final class JcloudsFiler implements Filer {
                 long offset = i * partSize;
                 long length = Math.min(partSize, size - offset);
                 futures.add(pool.submit(() -> {
-                    byte[] md5 = md5Of(source, offset, length);
+                    // Content-MD5 means reading each part twice; without verification, read it once.
+                    byte[] md5 = config.verifyChecksums() ? md5Of(source, offset, length) : null;
                     partMd5s[number - 1] = md5;
                     return uploadPart(t, mpu, source, number, offset, length, md5);
                 }));
@@ -479,7 +482,9 @@ public final class JcloudsFiler implements Filer {
         Payload payload = Payloads.newByteSourcePayload(
                 com.google.common.io.Files.asByteSource(source.toFile()).slice(offset, length));
         payload.getContentMetadata().setContentLength(length);
-        payload.getContentMetadata().setContentMD5(HashCode.fromBytes(md5));
+        if (md5 != null) {
+            payload.getContentMetadata().setContentMD5(HashCode.fromBytes(md5));
+        }
         payload.getContentMetadata().setContentType(CONTENT_TYPE);
         MultipartPart part =
                 t.call("upload of part " + number, () -> t.store().uploadMultipartPart(mpu, number, payload));
@@ -518,6 +523,7 @@ public final class JcloudsFiler implements Filer {
     /** An ETag that is an MD5 must be the MD5 sent (S3 single-part objects and parts). */
     private void checkEtag(Target t, String operation, String etag, byte[] md5) {
         if (config.verifyChecksums()
+                && md5 != null
                 && etag != null
                 && MD5_HEX.matcher(etag).matches()
                 && !etag.equalsIgnoreCase(hex(md5))) {
