@@ -21,10 +21,8 @@ import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -176,14 +174,18 @@ public class TaskService {
             tags.add(new TaskQuery.TagFilter(tagKeys.get(i), value.isEmpty() ? Optional.empty() : Optional.of(value)));
         }
         TaskQuery q = new TaskQuery(
-                Optional.ofNullable(namePrefix).filter(s -> !s.isEmpty()), st, tags, size, decodeToken(pageToken));
+                Optional.ofNullable(namePrefix).filter(s -> !s.isEmpty()),
+                st,
+                tags,
+                size,
+                PageTokens.decode(PageTokens.TASKS, pageToken));
         TaskPage page = runtime.store().list(q, v != TesTasks.View.MINIMAL);
         JsonArrayBuilder tasks = TesTasks.JSON.createArrayBuilder();
         for (TaskEntity t : page.tasks()) {
             tasks.add(runtime.tesTasks().write(t, v));
         }
         JsonObjectBuilder out = TesTasks.JSON.createObjectBuilder().add("tasks", tasks);
-        page.nextBeforeSeq().ifPresent(s -> out.add("next_page_token", encodeToken(s)));
+        page.nextBeforeSeq().ifPresent(s -> out.add("next_page_token", PageTokens.encode(PageTokens.TASKS, s)));
         return out.build();
     }
 
@@ -224,31 +226,5 @@ public class TaskService {
             // A wake-up only: the controller's poll picks the change up anyway.
             LOG.log(Level.DEBUG, "could not publish {0}: {1}", e, ex.toString());
         }
-    }
-
-    /** Opaque page tokens: the keyset position, base64url. */
-    static String encodeToken(long seq) {
-        return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(
-                        ByteBuffer.allocate(9).put((byte) 1).putLong(seq).array());
-    }
-
-    static OptionalLong decodeToken(String token) {
-        if (token == null || token.isEmpty()) {
-            return OptionalLong.empty();
-        }
-        try {
-            byte[] b = Base64.getUrlDecoder().decode(token);
-            if (b.length == 9 && b[0] == 1) {
-                long seq = ByteBuffer.wrap(b, 1, 8).getLong();
-                if (seq > 0) {
-                    return OptionalLong.of(seq);
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw ErgonException.invalid("page_token", "is not a token this server issued");
     }
 }

@@ -12,6 +12,7 @@ import dev.ergon.state.RunPage;
 import dev.ergon.state.RunState;
 import dev.ergon.state.RunStore;
 import dev.ergon.state.TaskState;
+import dev.ergon.tes.PageTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -25,19 +26,16 @@ import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -308,7 +306,7 @@ public class RunService {
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw ErgonException.invalid("page_size", "must be between 1 and " + MAX_PAGE_SIZE + ", got " + size);
         }
-        RunPage page = wes.store().list(size, decodeToken(pageToken));
+        RunPage page = wes.store().list(size, PageTokens.decode(PageTokens.RUNS, pageToken));
         JsonArrayBuilder runs = WesJson.JSON.createArrayBuilder();
         for (RunEntity r : page.runs()) {
             JsonObjectBuilder b = WesJson.JSON
@@ -326,7 +324,8 @@ public class RunService {
                 .add(
                         "next_page_token",
                         page.nextBeforeSeq().isPresent()
-                                ? encodeToken(page.nextBeforeSeq().getAsLong())
+                                ? PageTokens.encode(
+                                        PageTokens.RUNS, page.nextBeforeSeq().getAsLong())
                                 : "")
                 .build();
     }
@@ -544,31 +543,6 @@ public class RunService {
         } catch (RuntimeException ex) {
             LOG.log(Level.DEBUG, "could not publish {0}: {1}", e, ex.toString());
         }
-    }
-
-    static String encodeToken(long seq) {
-        return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(
-                        ByteBuffer.allocate(9).put((byte) 2).putLong(seq).array());
-    }
-
-    static OptionalLong decodeToken(String token) {
-        if (token == null || token.isEmpty()) {
-            return OptionalLong.empty();
-        }
-        try {
-            byte[] b = Base64.getUrlDecoder().decode(token);
-            if (b.length == 9 && b[0] == 2) {
-                long seq = ByteBuffer.wrap(b, 1, 8).getLong();
-                if (seq > 0) {
-                    return OptionalLong.of(seq);
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw ErgonException.invalid("page_token", "is not a token this server issued");
     }
 
     static void deleteTree(Path root) {
