@@ -167,6 +167,10 @@ final class Bubblewrap {
     /** The arguments every sandbox shares; fills {@code readOnlyRoots} with the folders taken from the host. */
     static List<String> baseArgs(List<String> roBinds, List<String> readOnlyRoots) {
         List<String> args = new ArrayList<>(List.of("--die-with-parent", "--new-session", "--unshare-pid"));
+        // The private /tmp first: bwrap mounts in order, so a read-only host folder below /tmp
+        // (e.g. a checkout in /tmp holding the engine's jars) is bound on top of the tmpfs
+        // instead of being hidden under it.
+        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
         Set<String> bound = new LinkedHashSet<>();
         for (String p : roBinds) {
             String path = normalize(p);
@@ -193,7 +197,6 @@ final class Bubblewrap {
             }
         }
         resolvConfTarget(bound).ifPresent(real -> args.addAll(List.of("--ro-bind", real, real)));
-        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
         readOnlyRoots.addAll(bound);
         readOnlyRoots.add("/proc");
         readOnlyRoots.add("/dev");

@@ -49,6 +49,32 @@ class BubblewrapTest {
     }
 
     @Test
+    void aReadOnlyFolderBelowTmpIsNotHiddenByThePrivateTmp() throws Exception {
+        Path below = Files.createTempDirectory(Path.of("/tmp"), "ergon-ro-bind-");
+        try {
+            List<String> args = Bubblewrap.baseArgs(List.of(below.toString()), new ArrayList<>());
+            int bind = Collections.indexOfSubList(args, List.of("--ro-bind", below.toString(), below.toString()));
+            assertTrue(bind >= 0, args::toString);
+            assertTrue(bind > args.indexOf("--tmpfs"), "the tmpfs /tmp would hide " + below + ": " + args);
+
+            // And in a real sandbox: the file below /tmp is there, the rest of the host's /tmp is not.
+            Files.writeString(below.resolve("lib.txt"), "engine jar");
+            Bubblewrap bwrap = Bubblewrap.probe(Optional.empty(), List.of("/usr", "/etc", below.toString()));
+            assertEquals(Optional.empty(), bwrap.unavailableReason(), "bwrap is needed here (.ci/run installs it)");
+            Process p = new ProcessBuilder(
+                            bwrap.command(List.of(), "/", List.of("sh", "-c", "cat " + below + "/lib.txt; ls /tmp")))
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), out);
+            assertEquals("engine jar" + below.getFileName() + "\n", out);
+        } finally {
+            Files.deleteIfExists(below.resolve("lib.txt"));
+            Files.delete(below);
+        }
+    }
+
+    @Test
     void mergedUsrLinksAreRecreated() throws Exception {
         List<String> roots = new ArrayList<>();
         List<String> args = Bubblewrap.baseArgs(List.of("/usr"), roots);
