@@ -12,6 +12,7 @@ module dev.ergon.filer.jclouds {
     requires googlecloud;
     requires com.google.common;
     requires com.google.guice;
+    requires jakarta.inject;
 
     provides dev.ergon.spi.FilerProvider with
             dev.ergon.filer.jclouds.JcloudsFilerProvider;

@@ -115,7 +115,11 @@ final class StagingBench {
         delete(src);
     }
 
-    /** The same transfers through S3 (S3Proxy on a local filesystem store) and the jclouds filer. */
+    /**
+     * The same transfers through S3 (S3Proxy on a local filesystem store) and the jclouds filer,
+     * each beside a bare jclouds S3 client speaking the same protocol (signature version, path
+     * style) to the same server, rounds interleaved so both see the same machine.
+     */
     private void s3(Path big, Path small) throws IOException {
         Path store = Files.createDirectories(work.resolve("s3-store"));
         java.util.Properties p = new java.util.Properties();
@@ -135,153 +139,19 @@ final class StagingBench {
             }
             try {
                 backend.getBlobStore().createContainerInLocation(null, "bench");
-                Map<String, String> s3 = Map.of(
-                        "s3.endpoint",
-                        "http://127.0.0.1:" + proxy.getPort(),
-                        "s3.identity",
-                        "bench",
-                        "s3.credential",
-                        "bench-secret");
-                // Baseline: the same S3 server through a bare jclouds S3 client, no Ergon around it.
-                java.util.Properties cp = new java.util.Properties();
-                cp.setProperty("jclouds.s3.virtual-host-buckets", "false");
-                org.jclouds.blobstore.BlobStoreContext client = org.jclouds.ContextBuilder.newBuilder("s3")
-                        .endpoint("http://127.0.0.1:" + proxy.getPort())
-                        .credentials("bench", "bench-secret")
-                        .overrides(cp)
-                        .buildView(org.jclouds.blobstore.BlobStoreContext.class);
-                org.jclouds.blobstore.BlobStore raw = client.getBlobStore();
-                long rawPut = Long.MAX_VALUE;
-                long rawGet = Long.MAX_VALUE;
-                for (int round = 0; round < 2; round++) {
-                    rawPut = Math.min(
-                            rawPut,
-                            time(() -> raw.putBlob(
-                                    "bench",
-                                    raw.blobBuilder("raw-big.bin")
-                                            .payload(big.toFile())
-                                            .contentLength(Files.size(big))
-                                            .build(),
-                                    org.jclouds.blobstore.options.PutOptions.Builder.multipart())));
-                    rawGet = Math.min(rawGet, time(() -> {
-                        try (java.io.InputStream in =
-                                raw.getBlob("bench", "raw-big.bin").getPayload().openStream()) {
-                            Files.copy(
-                                    in, work.resolve("raw-get.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }));
-                    delete(work.resolve("raw-get.bin"));
-                }
-                List<Path> smallList = new ArrayList<>();
-                try (Stream<Path> st = Files.walk(small)) {
-                    st.filter(Files::isRegularFile).forEach(smallList::add);
-                }
-                long rawSmallPut = time(() -> {
-                    for (Path f : smallList) {
-                        raw.putBlob(
-                                "bench",
-                                raw.blobBuilder("raw-small/" + small.relativize(f))
-                                        .payload(f.toFile())
-                                        .build());
-                    }
-                });
-                long rawSmallGet = time(() -> {
-                    for (Path f : smallList) {
-                        try (java.io.InputStream in = raw.getBlob("bench", "raw-small/" + small.relativize(f))
-                                .getPayload()
-                                .openStream()) {
-                            in.transferTo(java.io.OutputStream.nullOutputStream());
-                        }
-                    }
-                });
-                client.close();
-                try (Filers filers = Filers.load(name -> context(name, name.equals("jclouds") ? s3 : Map.of()));
-                        StagingService staging = new StagingService(filers)) {
-                    long rawBig = Long.MAX_VALUE;
-                    long up = Long.MAX_VALUE;
-                    long down = Long.MAX_VALUE;
-                    Path ws = work.resolve("ws-s3");
-                    for (int round = 0; round < 2; round++) {
-                        rawBig = Math.min(rawBig, time(() -> Files.copy(big, work.resolve("raw-big.bin"))));
-                        delete(work.resolve("raw-big.bin"));
-                        Files.createDirectories(ws.resolve("in"));
-                        Files.copy(big, ws.resolve("in/big.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        up = Math.min(up, time(() -> stageOut(staging, big, ws, "s3://bench/big.bin")));
-                        delete(ws);
-                        down = Math.min(
-                                down,
-                                time(() -> stageIn(
-                                        staging,
-                                        List.of(input("s3://bench/big.bin", "/in/big.bin", FileType.FILE)),
-                                        ws)));
-                        delete(ws);
-                    }
-                    row.accept("staging", new String[] {
-                        "S3 (S3Proxy, local disk), " + mib(bigBytes) + " file, best of 2",
-                        "stage-in " + mbps(bigBytes, down),
-                        "stage-out " + mbps(bigBytes, up),
-                        "bare jclouds client: get " + mbps(bigBytes, rawGet) + ", put " + mbps(bigBytes, rawPut)
-                                + "; local Files.copy " + mbps(bigBytes, rawBig),
-                        pct(rawGet, down) + " / " + pct(rawPut, up) + " of the bare client"
-                    });
-                    Path smallWs = work.resolve("ws-s3-small");
-                    // The same large file without MD5/ETag verification, to show what the check costs.
-                    Map<String, String> unverified = new java.util.HashMap<>(s3);
-                    unverified.put("verify-checksums", "false");
-                    try (Filers nv =
-                                    Filers.load(name -> context(name, name.equals("jclouds") ? unverified : Map.of()));
-                            StagingService noCheck = new StagingService(nv)) {
-                        long up2 = Long.MAX_VALUE;
-                        long down2 = Long.MAX_VALUE;
-                        for (int round = 0; round < 2; round++) {
-                            Files.createDirectories(ws.resolve("in"));
-                            Files.copy(
-                                    big, ws.resolve("in/big.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                            up2 = Math.min(up2, time(() -> stageOut(noCheck, big, ws, "s3://bench/big-nv.bin")));
-                            delete(ws);
-                            down2 = Math.min(
-                                    down2,
-                                    time(() -> stageIn(
-                                            noCheck,
-                                            List.of(input("s3://bench/big-nv.bin", "/in/big.bin", FileType.FILE)),
-                                            ws)));
-                            delete(ws);
-                        }
-                        row.accept("staging", new String[] {
-                            "S3, " + mib(bigBytes) + " file, verify-checksums=false",
-                            "stage-in " + mbps(bigBytes, down2),
-                            "stage-out " + mbps(bigBytes, up2),
-                            "(same bare client)",
-                            pct(rawGet, down2) + " / " + pct(rawPut, up2) + " of the bare client"
-                        });
-                    }
-                    copyTree(small, smallWs.resolve("in/small"));
-                    long smallUp = time(() -> staging.stageOut(
-                            spec(
-                                    List.of(),
-                                    List.of(new OutputSpec(
-                                            Optional.empty(),
-                                            "s3://bench/small",
-                                            "/in/small",
-                                            Optional.empty(),
-                                            FileType.DIRECTORY))),
-                            smallWs));
-                    delete(smallWs);
-                    long smallDown = time(() -> stageIn(
-                            staging, List.of(input("s3://bench/small", "/in/small", FileType.DIRECTORY)), smallWs));
-                    delete(smallWs);
-                    row.accept("staging", new String[] {
-                        "S3 (S3Proxy), " + smallFiles + " files of 4 KiB (DIRECTORY)",
-                        String.format(Locale.ROOT, "stage-in %,.0f files/s", smallFiles / (smallDown / 1e9)),
-                        String.format(Locale.ROOT, "stage-out %,.0f files/s", smallFiles / (smallUp / 1e9)),
-                        String.format(
-                                Locale.ROOT,
-                                "bare jclouds client, one by one: get %,.0f files/s, put %,.0f files/s",
-                                smallFiles / (rawSmallGet / 1e9),
-                                smallFiles / (rawSmallPut / 1e9)),
-                        pct(rawSmallGet, smallDown) + " / " + pct(rawSmallPut, smallUp) + " of the bare client"
-                    });
-                }
+                String endpoint = "http://127.0.0.1:" + proxy.getPort();
+                Map<String, String> s3 =
+                        Map.of("s3.endpoint", endpoint, "s3.identity", "bench", "s3.credential", "bench-secret");
+                bigFile(big, endpoint, 4, s3, "signature v4, bodies signed (the default over http)");
+                bigFile(
+                        big,
+                        endpoint,
+                        4,
+                        with(s3, "s3.sign-payload", "false"),
+                        "v4, bodies unsigned (the default over https; the bare client signs them)");
+                bigFile(big, endpoint, 2, with(s3, "s3.signature-version", "2"), "signature v2");
+                bigFile(big, endpoint, 4, with(s3, "verify-checksums", "false"), "v4, verify-checksums=false");
+                smallFiles(small, endpoint, s3);
             } finally {
                 try {
                     proxy.stop();
@@ -291,6 +161,135 @@ final class StagingBench {
             }
         }
         delete(store);
+    }
+
+    /** The large file up and down through Ergon's staging and through a bare client, best of 3. */
+    private void bigFile(Path big, String endpoint, int signature, Map<String, String> settings, String label)
+            throws IOException {
+        Path ws = work.resolve("ws-s3");
+        long rawPut = Long.MAX_VALUE;
+        long rawGet = Long.MAX_VALUE;
+        long up = Long.MAX_VALUE;
+        long down = Long.MAX_VALUE;
+        try (org.jclouds.blobstore.BlobStoreContext client = bareClient(endpoint, signature);
+                Filers filers = Filers.load(name -> context(name, name.equals("jclouds") ? settings : Map.of()));
+                StagingService staging = new StagingService(filers)) {
+            org.jclouds.blobstore.BlobStore raw = client.getBlobStore();
+            for (int round = 0; round < 3; round++) {
+                rawPut = Math.min(
+                        rawPut,
+                        time(() -> raw.putBlob(
+                                "bench",
+                                raw.blobBuilder("raw-big.bin")
+                                        .payload(big.toFile())
+                                        .contentLength(Files.size(big))
+                                        .build(),
+                                org.jclouds.blobstore.options.PutOptions.Builder.multipart())));
+                Files.createDirectories(ws.resolve("in"));
+                Files.copy(big, ws.resolve("in/big.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                up = Math.min(up, time(() -> stageOut(staging, big, ws, "s3://bench/big.bin")));
+                delete(ws);
+                rawGet = Math.min(rawGet, time(() -> {
+                    try (java.io.InputStream in =
+                            raw.getBlob("bench", "raw-big.bin").getPayload().openStream()) {
+                        Files.copy(in, work.resolve("raw-get.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }));
+                delete(work.resolve("raw-get.bin"));
+                down = Math.min(
+                        down,
+                        time(() -> stageIn(
+                                staging, List.of(input("s3://bench/big.bin", "/in/big.bin", FileType.FILE)), ws)));
+                delete(ws);
+            }
+        }
+        row.accept("staging", new String[] {
+            "S3 (S3Proxy, local disk), " + mib(bigBytes) + " file, " + label + ", best of 3",
+            "stage-in " + mbps(bigBytes, down),
+            "stage-out " + mbps(bigBytes, up),
+            "bare jclouds client, signature v" + signature + ": get " + mbps(bigBytes, rawGet) + ", put "
+                    + mbps(bigBytes, rawPut),
+            pct(rawGet, down) + " / " + pct(rawPut, up) + " of the bare client"
+        });
+    }
+
+    /** A DIRECTORY of small files up and down, beside a bare client moving them one by one. */
+    private void smallFiles(Path small, String endpoint, Map<String, String> settings) throws IOException {
+        List<Path> smallList = new ArrayList<>();
+        try (Stream<Path> st = Files.walk(small)) {
+            st.filter(Files::isRegularFile).forEach(smallList::add);
+        }
+        long rawSmallPut;
+        long rawSmallGet;
+        try (org.jclouds.blobstore.BlobStoreContext client = bareClient(endpoint, 4)) {
+            org.jclouds.blobstore.BlobStore raw = client.getBlobStore();
+            rawSmallPut = time(() -> {
+                for (Path f : smallList) {
+                    raw.putBlob(
+                            "bench",
+                            raw.blobBuilder("raw-small/" + small.relativize(f))
+                                    .payload(f.toFile())
+                                    .build());
+                }
+            });
+            rawSmallGet = time(() -> {
+                for (Path f : smallList) {
+                    try (java.io.InputStream in = raw.getBlob("bench", "raw-small/" + small.relativize(f))
+                            .getPayload()
+                            .openStream()) {
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
+                }
+            });
+        }
+        try (Filers filers = Filers.load(name -> context(name, name.equals("jclouds") ? settings : Map.of()));
+                StagingService staging = new StagingService(filers)) {
+            Path smallWs = work.resolve("ws-s3-small");
+            copyTree(small, smallWs.resolve("in/small"));
+            long smallUp = time(() -> staging.stageOut(
+                    spec(
+                            List.of(),
+                            List.of(new OutputSpec(
+                                    Optional.empty(),
+                                    "s3://bench/small",
+                                    "/in/small",
+                                    Optional.empty(),
+                                    FileType.DIRECTORY))),
+                    smallWs));
+            delete(smallWs);
+            long smallDown = time(() ->
+                    stageIn(staging, List.of(input("s3://bench/small", "/in/small", FileType.DIRECTORY)), smallWs));
+            delete(smallWs);
+            row.accept("staging", new String[] {
+                "S3 (S3Proxy), " + smallFiles + " files of 4 KiB (DIRECTORY)",
+                String.format(Locale.ROOT, "stage-in %,.0f files/s", smallFiles / (smallDown / 1e9)),
+                String.format(Locale.ROOT, "stage-out %,.0f files/s", smallFiles / (smallUp / 1e9)),
+                String.format(
+                        Locale.ROOT,
+                        "bare jclouds client, v4, one by one: get %,.0f files/s, put %,.0f files/s",
+                        smallFiles / (rawSmallGet / 1e9),
+                        smallFiles / (rawSmallPut / 1e9)),
+                pct(rawSmallGet, smallDown) + " / " + pct(rawSmallPut, smallUp) + " of the bare client"
+            });
+        }
+    }
+
+    /** A bare jclouds S3 client for {@code endpoint}: path-style, the given signature version. */
+    private static org.jclouds.blobstore.BlobStoreContext bareClient(String endpoint, int signature) {
+        java.util.Properties cp = new java.util.Properties();
+        cp.setProperty("jclouds.s3.virtual-host-buckets", "false");
+        cp.setProperty("jclouds.s3.signer-version", Integer.toString(signature));
+        return org.jclouds.ContextBuilder.newBuilder("s3")
+                .endpoint(endpoint)
+                .credentials("bench", "bench-secret")
+                .overrides(cp)
+                .buildView(org.jclouds.blobstore.BlobStoreContext.class);
+    }
+
+    private static Map<String, String> with(Map<String, String> m, String key, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(m);
+        copy.put(key, value);
+        return copy;
     }
 
     private ProviderContext context(String name, Map<String, String> settings) {

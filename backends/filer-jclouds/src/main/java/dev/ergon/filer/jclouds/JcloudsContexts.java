@@ -50,6 +50,9 @@ final class JcloudsContexts {
                                 .orElse("https://s3.amazonaws.com"));
                 b.endpoint(endpoint);
                 store.region().ifPresent(r -> modules.add(new FixedRegion(r)));
+                if (store.signatureVersion() == 4 && !store.signPayload()) {
+                    modules.add(new UnsignedPayloadSigner.Module());
+                }
             }
             case GS, AZURE, SWIFT -> store.endpoint().ifPresent(u -> b.endpoint(u.toString()));
         }

@@ -19,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -65,9 +64,10 @@ import org.jclouds.io.Payloads;
  * {@link JcloudsFilerConfig#multipartThreshold()} goes in parts of {@link
  * JcloudsFilerConfig#partSize()} (several at once), each read from its slice of the file.
  *
- * <p>Checksums: an upload sends each body's MD5 ({@code Content-MD5}), so the store rejects
- * damaged bytes, and compares the MD5 the store reports back (single-part ETag, each part's ETag,
- * the S3 multipart ETag). A download of a single-part object is checked against its MD5. A
+ * <p>Checksums: a single-part upload sends its body's MD5 ({@code Content-MD5}), so the store
+ * rejects damaged bytes; a multipart upload hashes each part while sending it (one read of the
+ * file) and compares that MD5 with the part's ETag, aborting the upload on a mismatch, so a
+ * damaged object is never completed. The S3 multipart ETag is checked as well. A download of a single-part object is checked against its MD5. A
  * mismatch is {@link ErrorKind#BACKEND_UNAVAILABLE}, so staging retries.
  *
  * <p>Errors: a missing object, bucket or container {@link ErrorKind#NOT_FOUND} naming the URL;
@@ -416,8 +416,9 @@ public final class JcloudsFiler implements Filer {
 
     /**
      * A multipart upload: parts of the configured size (raised to what the store allows), up to
-     * {@link JcloudsFilerConfig#multipartConcurrency()} at once, each with its MD5; aborted on
-     * any failure so no parts are left behind.
+     * {@link JcloudsFilerConfig#multipartConcurrency()} at once, each read once and hashed as it
+     * is sent; aborted on any failure (a part's ETag not matching included) so no parts are left
+     * behind.
      */
     private void uploadInParts(Target t, Path source, long size) {
         BlobStore store = t.store();
@@ -453,10 +454,16 @@ public final class JcloudsFiler implements Filer {
                 long offset = i * partSize;
                 long length = Math.min(partSize, size - offset);
                 futures.add(pool.submit(() -> {
-                    // Content-MD5 means reading each part twice; without verification, read it once.
-                    byte[] md5 = config.verifyChecksums() ? md5Of(source, offset, length) : null;
-                    partMd5s[number - 1] = md5;
-                    return uploadPart(t, mpu, source, number, offset, length, md5);
+                    DigestingSlice body = new DigestingSlice(source, offset, length, config.verifyChecksums());
+                    MultipartPart part = uploadPart(t, mpu, number, body);
+                    if (config.verifyChecksums()) {
+                        // The MD5 of what was sent, computed while sending; should the HTTP client
+                        // not have read the body to its end, hash the slice once more.
+                        byte[] md5 = body.md5().orElseGet(() -> md5Of(source, offset, length));
+                        partMd5s[number - 1] = md5;
+                        checkEtag(t, "upload of part " + number, stripQuotes(part.partETag()), md5);
+                    }
+                    return part;
                 }));
             }
             List<MultipartPart> done = new ArrayList<>();
@@ -477,19 +484,17 @@ public final class JcloudsFiler implements Filer {
         }
     }
 
-    private MultipartPart uploadPart(
-            Target t, MultipartUpload mpu, Path source, int number, long offset, long length, byte[] md5) {
-        Payload payload = Payloads.newByteSourcePayload(
-                com.google.common.io.Files.asByteSource(source.toFile()).slice(offset, length));
-        payload.getContentMetadata().setContentLength(length);
-        if (md5 != null) {
-            payload.getContentMetadata().setContentMD5(HashCode.fromBytes(md5));
-        }
+    /**
+     * Sends one part. Its MD5 cannot go ahead of it as {@code Content-MD5} without reading the
+     * part twice, so it is computed while the part is sent and compared with the part's ETag
+     * afterwards (see {@link #checkEtag}): a damaged part fails the upload, which is then aborted,
+     * so a damaged object never becomes visible.
+     */
+    private static MultipartPart uploadPart(Target t, MultipartUpload mpu, int number, DigestingSlice body) {
+        Payload payload = Payloads.newByteSourcePayload(body);
+        payload.getContentMetadata().setContentLength(body.size());
         payload.getContentMetadata().setContentType(CONTENT_TYPE);
-        MultipartPart part =
-                t.call("upload of part " + number, () -> t.store().uploadMultipartPart(mpu, number, payload));
-        checkEtag(t, "upload of part " + number, stripQuotes(part.partETag()), md5);
-        return part;
+        return t.call("upload of part " + number, () -> t.store().uploadMultipartPart(mpu, number, payload));
     }
 
     private static MultipartPart await(Target t, Future<MultipartPart> f) {
@@ -638,11 +643,7 @@ public final class JcloudsFiler implements Filer {
     }
 
     private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no MD5", e);
-        }
+        return DigestingSlice.newMd5();
     }
 
     private static String hex(byte[] b) {

@@ -82,10 +82,11 @@ public record JcloudsFilerConfig(
     static final String S3_REGION = "s3.region";
     static final String S3_PATH_STYLE = "s3.path-style";
     static final String S3_SIGNATURE_VERSION = "s3.signature-version";
+    static final String S3_SIGN_PAYLOAD = "s3.sign-payload";
     static final String S3_BUCKET = "s3.bucket.";
     /** The settings a {@code s3.bucket.<bucket>.} key may end with. */
     static final List<String> S3_BUCKET_SETTINGS =
-            List.of("endpoint", "identity", "credential", "region", "path-style", "signature-version");
+            List.of("endpoint", "identity", "credential", "region", "path-style", "signature-version", "sign-payload");
 
     static final String GS_IDENTITY = "gs.identity";
     static final String GS_CREDENTIAL = "gs.credential";
@@ -158,6 +159,14 @@ public record JcloudsFilerConfig(
                     "Address buckets as endpoint/bucket (path-style) instead of bucket.endpoint; default true when"
                             + " s3.endpoint is set, false for AWS."),
             ConfigProperty.optional(S3_SIGNATURE_VERSION, Type.INT, "4", "AWS request signature version, 4 or 2."),
+            ConfigProperty.optional(
+                    S3_SIGN_PAYLOAD,
+                    Type.STRING,
+                    "auto",
+                    "Signature v4: hash request bodies into the signature (true), or send them as"
+                            + " UNSIGNED-PAYLOAD (false), which saves a SHA-256 pass over every upload; auto signs"
+                            + " over http and not over https (TLS and Ergon's MD5 checks protect the bytes), as the"
+                            + " AWS SDKs do."),
             ConfigProperty.optional(
                     GS_IDENTITY,
                     Type.STRING,
@@ -440,6 +449,18 @@ public record JcloudsFilerConfig(
             return v;
         }
 
+        /** {@code auto}: signed over plain http, unsigned over https (and AWS's default endpoint). */
+        boolean signPayload(String key, Optional<URI> endpoint) {
+            String v = get(key).orElse("auto").trim().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "true" -> true;
+                case "false" -> false;
+                case "auto" ->
+                    endpoint.map(u -> "http".equalsIgnoreCase(u.getScheme())).orElse(false);
+                default -> throw invalid(key, "'" + v + "' must be auto, true or false");
+            };
+        }
+
         Optional<StoreConfig> s3Default() {
             Optional<String[]> pair = pair(S3_IDENTITY, S3_CREDENTIAL, get(S3_IDENTITY), get(S3_CREDENTIAL));
             if (pair.isEmpty()) {
@@ -447,6 +468,7 @@ public record JcloudsFilerConfig(
                 endpoint(S3_ENDPOINT, false);
                 region(S3_REGION);
                 signatureVersion(S3_SIGNATURE_VERSION, 4);
+                signPayload(S3_SIGN_PAYLOAD, Optional.empty());
                 config.getBoolean(S3_PATH_STYLE, false);
                 return Optional.empty();
             }
@@ -459,6 +481,7 @@ public record JcloudsFilerConfig(
                     region(S3_REGION),
                     config.getBoolean(S3_PATH_STYLE, endpoint.isPresent()),
                     signatureVersion(S3_SIGNATURE_VERSION, 4),
+                    signPayload(S3_SIGN_PAYLOAD, endpoint),
                     Map.of(),
                     prefix + S3_IDENTITY + "/credential"));
         }
@@ -513,6 +536,9 @@ public record JcloudsFilerConfig(
             int signature = settings.contains("signature-version")
                     ? signatureVersion(b + "signature-version", 4)
                     : signatureVersion(S3_SIGNATURE_VERSION, 4);
+            boolean signPayload = settings.contains("sign-payload")
+                    ? signPayload(b + "sign-payload", endpoint)
+                    : signPayload(S3_SIGN_PAYLOAD, endpoint);
             return new StoreConfig(
                     StoreKind.S3,
                     endpoint,
@@ -521,6 +547,7 @@ public record JcloudsFilerConfig(
                     region,
                     pathStyle,
                     signature,
+                    signPayload,
                     Map.of(),
                     prefix + identityKey + "/credential");
         }
@@ -554,6 +581,7 @@ public record JcloudsFilerConfig(
                     Optional.empty(),
                     true,
                     4,
+                    false,
                     props,
                     prefix + GS_CREDENTIAL));
         }
@@ -634,6 +662,7 @@ public record JcloudsFilerConfig(
                     Optional.empty(),
                     true,
                     4,
+                    false,
                     Map.of(),
                     prefix + AZURE_IDENTITY + "/credential"));
         }
@@ -673,6 +702,7 @@ public record JcloudsFilerConfig(
                     region,
                     true,
                     4,
+                    false,
                     props,
                     prefix + SWIFT_IDENTITY + "/credential"));
         }

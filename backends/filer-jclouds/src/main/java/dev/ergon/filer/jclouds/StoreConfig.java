@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * @param region the region (S3 signing and AWS endpoint, Swift region), if any
  * @param pathStyle S3 only: {@code http://endpoint/bucket/key} rather than {@code http://bucket.endpoint/key}
  * @param signatureVersion S3 only: AWS signature version 2 or 4
+ * @param signPayload S3 signature v4 only: whether request bodies are hashed into the signature
+ *     ({@code x-amz-content-sha256}); when not, they are sent as {@code UNSIGNED-PAYLOAD} and their
+ *     integrity rests on TLS and Ergon's MD5 checks
  * @param properties further jclouds properties (e.g. the OAuth token endpoint, the Keystone version)
  * @param credentialKeys the config keys that hold the identity and credential, for error messages,
  *     e.g. {@code ergon.filer.jclouds.s3.identity/credential}
@@ -30,6 +33,7 @@ record StoreConfig(
         Optional<String> region,
         boolean pathStyle,
         int signatureVersion,
+        boolean signPayload,
         Map<String, String> properties,
         String credentialKeys) {
 
@@ -52,6 +56,9 @@ record StoreConfig(
             sb.append(pathStyle ? ", path-style" : ", virtual-host buckets")
                     .append(", signature v")
                     .append(signatureVersion);
+            if (signatureVersion == 4) {
+                sb.append(signPayload ? ", payload signed" : ", payload unsigned");
+            }
         }
         return sb.toString();
     }

@@ -105,6 +105,7 @@ class JcloudsFilerConfigTest {
         assertEquals(Optional.empty(), s3.endpoint());
         assertFalse(s3.pathStyle(), "AWS uses virtual-host buckets by default");
         assertEquals(4, s3.signatureVersion());
+        assertFalse(s3.signPayload(), "AWS is reached over https: bodies go unsigned (auto)");
         assertEquals(32L << 20, c.multipartThreshold());
         assertEquals(32L << 20, c.partSize());
         assertTrue(c.verifyChecksums());
@@ -129,6 +130,7 @@ class JcloudsFilerConfigTest {
         assertTrue(s3.pathStyle(), "path-style is the default with an endpoint");
         assertEquals(Optional.of("eu-west-1"), s3.region());
         assertEquals(2, s3.signatureVersion());
+        assertTrue(s3.signPayload(), "auto signs bodies over plain http");
         assertEquals(5L << 20, c.multipartThreshold());
         assertEquals(8L << 20, c.partSize());
         assertFalse(config(Map.of(
@@ -146,6 +148,25 @@ class JcloudsFilerConfigTest {
     }
 
     @Test
+    void signPayloadIsAutoTrueOrFalseAndMayBeSetPerBucket() {
+        Map<String, String> m = new HashMap<>(
+                Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "https://s3.example.org"));
+        assertFalse(config(m).s3().orElseThrow().signPayload(), "auto over https: unsigned");
+        m.put("s3.sign-payload", "TRUE");
+        assertTrue(config(m).s3().orElseThrow().signPayload());
+        m.put("s3.sign-payload", "false");
+        m.put("s3.endpoint", "http://minio:9000");
+        assertFalse(config(m).s3().orElseThrow().signPayload(), "false wins over http");
+        m.put("s3.bucket.signed.sign-payload", "true");
+        JcloudsFilerConfig c = config(m);
+        assertTrue(c.s3Buckets().get("signed").signPayload(), "a bucket's own setting");
+        assertFalse(c.s3().orElseThrow().signPayload());
+        assertTrue(
+                c.s3().orElseThrow().describe().contains("payload unsigned"),
+                c.s3().orElseThrow().describe());
+    }
+
+    @Test
     void incompleteOrBadS3SettingsNameTheKeyAndNeverTheSecret() {
         rejected(Map.of("s3.endpoint", "http://minio:9000"), "s3.identity");
         rejected(Map.of("s3.identity", "AKIA"), "s3.credential");
@@ -159,6 +180,7 @@ class JcloudsFilerConfigTest {
                 Map.of("s3.identity", "a", "s3.credential", "b", "s3.endpoint", "http://minio:9000/sub"),
                 "s3.endpoint");
         rejected(Map.of("s3.identity", "a", "s3.credential", "b", "s3.signature-version", "3"), "s3.signature-version");
+        rejected(Map.of("s3.identity", "a", "s3.credential", "b", "s3.sign-payload", "sometimes"), "s3.sign-payload");
         rejected(Map.of("multipart-threshold", "lots"), "multipart-threshold");
         rejected(Map.of("part-size", "0"), "part-size");
         rejected(Map.of("multipart-concurrency", "0"), "multipart-concurrency");

@@ -184,12 +184,36 @@ class JcloudsFilerS3IT {
     }
 
     @Test
-    void signatureVersion2AndAConfiguredRegionWorkToo() throws IOException {
+    void unsignedBodiesInPartsAreAcceptedByARealS3Server() throws IOException {
+        Path source = randomFile(tmp.resolve("unsigned.bin"), 11 * MIB + 5, 9);
+        URI u = url("unsigned/big.bin");
+        try (JcloudsFiler f =
+                s3.filer(Map.of("multipart-threshold", "5MiB", "part-size", "5MiB", "s3.sign-payload", "false"))) {
+            assertEquals(11 * MIB + 5, f.upload(source, u));
+        }
+        assertTrue(
+                s3.backend()
+                        .blobMetadata(bucket, "unsigned/big.bin")
+                        .getETag()
+                        .replace("\"", "")
+                        .endsWith("-3"),
+                "not a 3-part upload");
+        Path back = tmp.resolve("back/unsigned.bin");
+        filer.download(u, back);
+        assertEquals(sha256(source), sha256(back));
+    }
+
+    @Test
+    void signatureVersion2AConfiguredRegionAndSignedOrUnsignedBodiesWorkToo() throws IOException {
         Path up = Files.writeString(tmp.resolve("up.txt"), "v2");
-        for (Map<String, String> extra :
-                List.of(Map.of("s3.signature-version", "2"), Map.of("s3.region", "eu-west-1"))) {
+        for (Map<String, String> extra : List.of(
+                Map.of("s3.signature-version", "2"),
+                Map.of("s3.region", "eu-west-1"),
+                Map.of("s3.sign-payload", "false"),
+                Map.of("s3.sign-payload", "true"))) {
             try (JcloudsFiler f = s3.filer(extra)) {
-                URI u = url("signing/" + extra.keySet().iterator().next() + ".txt");
+                URI u = url("signing/" + extra.keySet().iterator().next() + "-"
+                        + extra.values().iterator().next() + ".txt");
                 f.upload(up, u);
                 assertEquals("v2", new String(readBackend(u), UTF_8));
                 Path back = tmp.resolve("back.txt");

@@ -19,7 +19,11 @@ import java.util.function.Function;
  */
 final class RecordingServer implements AutoCloseable {
     /** One request received. */
-    record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    record Request(String method, String path, String query, Map<String, List<String>> headers, byte[] bytes) {
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
         String header(String name) {
             for (var e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -30,8 +34,12 @@ final class RecordingServer implements AutoCloseable {
         }
     }
 
-    /** The answer to one request. */
-    record Response(int status, String contentType, String body) {}
+    /** The answer to one request, with extra response headers. */
+    record Response(int status, String contentType, String body, Map<String, String> headers) {
+        Response(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+    }
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -48,16 +56,20 @@ final class RecordingServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange, Function<Request, Response> responder) throws IOException {
         try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] body = exchange.getRequestBody().readAllBytes();
             Request r = new Request(
                     exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : exchange.getRequestURI().getRawQuery(),
                     Map.copyOf(exchange.getRequestHeaders()),
                     body);
             requests.add(r);
             Response out = responder.apply(r);
             byte[] bytes = out.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", out.contentType());
+            out.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             boolean noBody = r.method().equals("HEAD") || bytes.length == 0;
             exchange.sendResponseHeaders(out.status(), noBody ? -1 : bytes.length);
             if (!noBody) {
