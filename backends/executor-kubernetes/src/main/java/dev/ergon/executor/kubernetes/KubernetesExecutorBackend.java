@@ -96,29 +96,8 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         this.view = config.watch()
                 ? new InformerClusterView(api, this::onChange)
                 : new PollingClusterView(api, this::onChange, config.pollInterval());
-        this.unavailableReason = probe();
+        this.unavailableReason = api.probe();
         view.start();
-    }
-
-    /** Lists one Job: a missing permission is reported at start-up, not as the first task's puzzling failure. */
-    private Optional<String> probe() {
-        try {
-            api.batch
-                    .listNamespacedJob(api.namespace())
-                    .labelSelector(JobNames.SELECTOR)
-                    .limit(1)
-                    .execute();
-            return Optional.empty();
-        } catch (ApiException e) {
-            if (e.getCode() == 401 || e.getCode() == 403) {
-                return Optional.of("the Kubernetes API refuses to list Jobs in namespace '" + api.namespace() + "' ("
-                        + KubeApi.describe(e) + "); give Ergon's service account the Role in the"
-                        + " executor-kubernetes README");
-            }
-            // Not reachable right now: a transient condition, reported per call instead.
-            LOG.log(Level.WARNING, "Kubernetes API at {0} not usable yet: {1}", api.server(), KubeApi.describe(e));
-            return Optional.empty();
-        }
     }
 
     @Override
@@ -154,7 +133,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
                     return known.handle;
                 }
                 TaskRecord r = new TaskRecord(spec.taskId(), handle(spec.taskId()), built.systemLogs());
-                r.created = create(built.job(), spec.taskId());
+                r.created = api.createOrAdopt(built.job(), spec.taskId());
                 cleanedUp.remove(spec.taskId());
                 if (!Boolean.TRUE.equals(r.created.getSpec().getSuspend())) {
                     r.admitted = true;
@@ -165,52 +144,6 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
             } finally {
                 submitLocks.remove(spec.taskId(), lock);
             }
-        }
-    }
-
-    private V1Job create(V1Job job, String taskId) {
-        String name = job.getMetadata().getName();
-        try {
-            return api.call("create Job " + name, () -> api.createJob(job));
-        } catch (ApiException e) {
-            if (e.getCode() == 409) {
-                return adopt(name, taskId);
-            }
-            if (e.getCode() == 422 || e.getCode() == 400) {
-                throw new ErgonException(
-                        ErrorKind.INVALID_INPUT,
-                        "executors",
-                        "executors: the Kubernetes API rejected the task's Job: " + KubeApi.describe(e),
-                        e);
-            }
-            throw new ErgonException(
-                    ErrorKind.BACKEND_UNAVAILABLE,
-                    "Kubernetes API: create Job " + name + " in namespace '" + api.namespace() + "' failed: "
-                            + KubeApi.describe(e),
-                    e);
-        }
-    }
-
-    /** The Job already exists: it is this task's (submitted before) unless it carries another task id. */
-    private V1Job adopt(String name, String taskId) {
-        try {
-            V1Job existing = api.call(
-                    "read Job " + name,
-                    () -> api.batch.readNamespacedJob(name, api.namespace()).execute());
-            String owner = ClusterView.taskIdOf(existing.getMetadata()).orElse(null);
-            if (!taskId.equals(owner)) {
-                throw new ErgonException(
-                        ErrorKind.CONFLICT,
-                        "Job " + name + " in namespace '" + api.namespace() + "' exists but belongs to "
-                                + (owner == null ? "no Ergon task" : "task " + owner));
-            }
-            return existing;
-        } catch (ApiException e) {
-            throw new ErgonException(
-                    ErrorKind.BACKEND_UNAVAILABLE,
-                    "Kubernetes API: Job " + name + " exists but cannot be read (" + KubeApi.describe(e)
-                            + "); try again",
-                    e);
         }
     }
 
@@ -386,7 +319,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         if (r == null || r.terminal() != null) {
             return;
         }
-        delete(r.jobName, "Foreground");
+        api.deleteJob(r.jobName, "Foreground");
         r.deleted = true;
         List<String> logs = new ArrayList<>(now.systemLogs());
         logs.add("canceled: the task's Job was deleted");
@@ -429,7 +362,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
                         .equals(ClusterView.taskIdOf(read.getMetadata()).orElse(null));
             }
             if (present) {
-                delete(jobName, "Background");
+                api.deleteJob(jobName, "Background");
             }
         } catch (ApiException e) {
             if (e.getCode() != 404) {
@@ -447,22 +380,6 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
                     handle.taskId(),
                     jobName,
                     e.getMessage());
-        }
-    }
-
-    private void delete(String jobName, String propagation) {
-        try {
-            api.call("delete Job " + jobName, () -> api.batch
-                    .deleteNamespacedJob(jobName, api.namespace())
-                    .propagationPolicy(propagation)
-                    .execute());
-        } catch (ApiException e) {
-            if (e.getCode() != 404) {
-                throw new ErgonException(
-                        ErrorKind.BACKEND_UNAVAILABLE,
-                        "Kubernetes API: delete Job " + jobName + " failed: " + KubeApi.describe(e),
-                        e);
-            }
         }
     }
 
