@@ -161,6 +161,9 @@ final class JobManifest {
                     List.of(c),
                     work,
                     Map.of(JobNames.PHASE_LABEL, c.getName())));
+            // Removed with the task (cleanup), never before: a restarted Ergon tells from the Jobs
+            // which phases ran, and the claim, which holds the data, outlives any TTL anyway.
+            phases.get(i).getSpec().ttlSecondsAfterFinished(null);
         }
         Map<String, String> labels = new TreeMap<>();
         labels.put(JobNames.MANAGED_BY, JobNames.ERGON);

@@ -279,19 +279,28 @@ final class KubeApi {
         }
     }
 
+    /**
+     * An object as created, or as found.
+     *
+     * @param adopted whether it existed already (the create was answered 409)
+     */
+    record Created<T>(T object, boolean adopted) {}
+
     /** Creates {@code claim} of task {@code taskId}, or adopts it, as {@link #createOrAdopt(V1Job, String)}. */
-    V1PersistentVolumeClaim createOrAdopt(V1PersistentVolumeClaim claim, String taskId) {
+    Created<V1PersistentVolumeClaim> createOrAdopt(V1PersistentVolumeClaim claim, String taskId) {
         String name = claim.getMetadata().getName();
         try {
-            return call("create PersistentVolumeClaim " + name, () -> createClaim(claim));
+            return new Created<>(call("create PersistentVolumeClaim " + name, () -> createClaim(claim)), false);
         } catch (ApiException e) {
             if (e.getCode() == 409) {
-                return adopt(
-                        "PersistentVolumeClaim " + name,
-                        taskId,
-                        () -> core.readNamespacedPersistentVolumeClaim(name, namespace)
-                                .execute(),
-                        V1PersistentVolumeClaim::getMetadata);
+                return new Created<>(
+                        adopt(
+                                "PersistentVolumeClaim " + name,
+                                taskId,
+                                () -> core.readNamespacedPersistentVolumeClaim(name, namespace)
+                                        .execute(),
+                                V1PersistentVolumeClaim::getMetadata),
+                        true);
             }
             throw createFailed("PersistentVolumeClaim " + name, e);
         }
@@ -357,6 +366,14 @@ final class KubeApi {
                 throw new ErgonException(
                         ErrorKind.BACKEND_UNAVAILABLE, "Kubernetes API: delete " + what + " failed: " + describe(e), e);
             }
+        }
+    }
+
+    /** Releases both clients' threads and connections. */
+    void close() {
+        for (ApiClient c : List.of(client, watchClient)) {
+            c.getHttpClient().dispatcher().executorService().shutdown();
+            c.getHttpClient().connectionPool().evictAll();
         }
     }
 

@@ -16,9 +16,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +27,8 @@ import java.util.Optional;
  * ObservationMapper} applies the very same rules to it: the phase Jobs' containers become one
  * virtual Pod whose init containers are stage-in and the executors and whose main container is
  * stage-out, each with the status its own phase Pod reports. A phase that a later phase follows
- * has succeeded even when its Job is gone (removed by {@code ttlSecondsAfterFinished}); a phase
- * whose success a {@link PhaseSignals signal} announced counts as ended with exit code 0 before
- * its Pod says so. Pure.
+ * has succeeded even when its Job or Pod is gone (the backend starts a phase only after the one
+ * before has succeeded). Pure.
  */
 final class PhaseChain {
     private PhaseChain() {}
@@ -42,18 +39,12 @@ final class PhaseChain {
      * @param containers the phases' containers in order (stage-in, exec-0 … exec-N-1, stage-out)
      * @param jobs the phase Jobs that exist, by phase index
      * @param pods the newest Pod of each phase, by phase index (as last seen, also when gone)
-     * @param signalled when a phase's success was announced, by phase index
      */
-    record Known(
-            List<V1Container> containers,
-            Map<Integer, V1Job> jobs,
-            Map<Integer, V1Pod> pods,
-            Map<Integer, Instant> signalled) {
+    record Known(List<V1Container> containers, Map<Integer, V1Job> jobs, Map<Integer, V1Pod> pods) {
         Known {
             containers = List.copyOf(containers);
             jobs = Map.copyOf(jobs);
             pods = Map.copyOf(pods);
-            signalled = Map.copyOf(signalled);
             if (containers.size() < 2) {
                 throw new IllegalArgumentException("a task has at least stage-in and stage-out");
             }
@@ -82,7 +73,7 @@ final class PhaseChain {
      * @param job the one-job-shaped Job (its status is the current phase Job's)
      * @param pod the one-job-shaped Pod, when any phase has had a Pod
      * @param current the highest phase that exists
-     * @param currentSucceeded whether that phase has ended with exit code 0 (or was announced so)
+     * @param currentSucceeded whether that phase has ended with exit code 0
      */
     record Composite(V1Job job, Optional<V1Pod> pod, int current, boolean currentSucceeded) {
         Composite {
@@ -205,14 +196,13 @@ final class PhaseChain {
         V1Pod pod = k.pods().get(i);
         V1ContainerStatus own =
                 pod == null ? null : ObservationMapper.statuses(pod).get(name);
-        Instant signalled = k.signalled().get(i);
         V1ContainerStateTerminated t =
                 own == null || own.getState() == null ? null : own.getState().getTerminated();
         if (t != null) {
             return own;
         }
-        if (signalled != null || i < current) {
-            // Announced, or followed by a later phase: it succeeded (the controller starts a phase only then).
+        if (i < current) {
+            // Followed by a later phase: it succeeded (the backend starts a phase only then).
             OffsetDateTime started =
                     own == null || own.getState() == null || own.getState().getRunning() == null
                             ? null
@@ -223,11 +213,7 @@ final class PhaseChain {
                             .terminated(new V1ContainerStateTerminated()
                                     .exitCode(0)
                                     .reason("Completed")
-                                    .startedAt(started)
-                                    .finishedAt(
-                                            signalled == null
-                                                    ? null
-                                                    : OffsetDateTime.ofInstant(signalled, ZoneOffset.UTC))));
+                                    .startedAt(started)));
         }
         if (own != null) {
             return own;
