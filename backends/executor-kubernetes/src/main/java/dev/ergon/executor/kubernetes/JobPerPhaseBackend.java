@@ -352,6 +352,12 @@ final class JobPerPhaseBackend implements ExecutorBackend {
                 t.last = m.observation();
                 return m.observation();
             }
+            if (!direct && missingPods(t, c.current())) {
+                // A terminal observation is final: the view may show a Job's end before its Pod's.
+                jobs = snapshot(t, true);
+                c = PhaseChain.compose(new PhaseChain.Known(t.containers, jobs, t.pods));
+                m = map(t, c);
+            }
             if (!m.logsWanted().isEmpty()) {
                 for (CompletableFuture<LogTail> f : wantLogs(t, m.logsWanted())) {
                     logTails.await(f);
@@ -360,6 +366,16 @@ final class JobPerPhaseBackend implements ExecutorBackend {
             }
             return t.end(m.observation());
         }
+    }
+
+    private static boolean missingPods(Task t, int upTo) {
+        for (int i = 0; i <= upTo; i++) {
+            V1Pod p = t.pods.get(i);
+            if (p == null || (i < upTo && !ended(p, t.containers.get(i).getName()))) {
+                return true; // not seen, or seen only before its end: its exit code would be guessed
+            }
+        }
+        return false;
     }
 
     private V1Job create(Task t, int phase) {

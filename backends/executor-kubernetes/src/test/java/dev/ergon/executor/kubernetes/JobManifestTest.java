@@ -382,7 +382,9 @@ class JobManifestTest {
                 .id("golden-phases")
                 .content("hello\n", "/data/in.txt")
                 .output("/data/out.txt", "s3://bucket/out.txt")
-                .executor(TestTasks.executor("sort", "/data/in.txt").image("ubuntu:24.04").stdout("/data/out.txt"))
+                .executor(TestTasks.executor("sort", "/data/in.txt")
+                        .image("ubuntu:24.04")
+                        .stdout("/data/out.txt"))
                 .resources(new ResourceSpec(
                         java.util.OptionalInt.of(2),
                         false,
@@ -392,8 +394,8 @@ class JobManifestTest {
                         Map.of(),
                         false))
                 .build();
-        JobManifest.Phased p = JobManifest.buildPhases(
-                spec, config(Map.of("strategy", "job-per-phase", "storage-class", "fast-ssd")));
+        JobManifest.Phased p =
+                JobManifest.buildPhases(spec, config(Map.of("strategy", "job-per-phase", "storage-class", "fast-ssd")));
         assertEquals(3, p.phases().size());
         assertGolden("phase-claim", p.claim());
         assertGolden("phase-stage-in", p.phases().get(0));

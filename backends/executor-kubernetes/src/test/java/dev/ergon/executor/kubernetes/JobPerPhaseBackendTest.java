@@ -75,24 +75,23 @@ class JobPerPhaseBackendTest {
     }
 
     private static List<String> jobs(String namespace, String taskId) throws ApiException {
-        return new BatchV1Api(new ClientBuilder().setBasePath(CLUSTER.api().url()).build())
-                .listNamespacedJob(namespace)
-                .labelSelector(JobNames.TASK_ID_LABEL + "=" + JobNames.taskIdLabel(taskId))
-                .execute()
-                .getItems()
-                .stream()
-                .map(j -> j.getMetadata().getName())
-                .sorted()
-                .toList();
+        return new BatchV1Api(
+                        new ClientBuilder().setBasePath(CLUSTER.api().url()).build())
+                        .listNamespacedJob(namespace)
+                        .labelSelector(JobNames.TASK_ID_LABEL + "=" + JobNames.taskIdLabel(taskId))
+                        .execute()
+                        .getItems()
+                        .stream()
+                        .map(j -> j.getMetadata().getName())
+                        .sorted()
+                        .toList();
     }
 
     private static boolean claimExists(String namespace, String taskId) throws ApiException {
-        return new CoreV1Api(new ClientBuilder().setBasePath(CLUSTER.api().url()).build())
-                .listNamespacedPersistentVolumeClaim(namespace)
-                .execute()
-                .getItems()
-                .stream()
-                .anyMatch(c -> c.getMetadata().getName().equals(JobNames.claimName(taskId)));
+        return new CoreV1Api(
+                        new ClientBuilder().setBasePath(CLUSTER.api().url()).build())
+                .listNamespacedPersistentVolumeClaim(namespace).execute().getItems().stream()
+                        .anyMatch(c -> c.getMetadata().getName().equals(JobNames.claimName(taskId)));
     }
 
     private static List<String> creates(String namespace, TaskHandle h) {
@@ -135,7 +134,8 @@ class JobPerPhaseBackendTest {
         assertEquals(5, o.executors().get(0).exitCode().getAsInt());
         assertEquals("no such sample\n", o.executors().get(0).stderr());
         assertTrue(o.systemLogs().stream().anyMatch(l -> l.contains("later executors did not run")), o::toString);
-        assertEquals(List.of(h.ref() + "-0", h.ref() + "-1"), jobs(ns, spec.taskId()), "exec-1, stage-out never created");
+        assertEquals(
+                List.of(h.ref() + "-0", h.ref() + "-1"), jobs(ns, spec.taskId()), "exec-1, stage-out never created");
         backend.cleanup(h);
     }
 
@@ -175,9 +175,8 @@ class JobPerPhaseBackendTest {
                 .toList();
         assertEquals(3, deletes.size(), deletes::toString);
         assertTrue(
-                deletes.stream()
-                        .filter(r -> r.path().contains("/jobs/"))
-                        .allMatch(r -> r.path().contains("propagationPolicy=Foreground")),
+                deletes.stream().filter(r -> r.path().contains("/jobs/")).allMatch(r -> r.path()
+                        .contains("propagationPolicy=Foreground")),
                 deletes::toString);
         backend.cleanup(h);
     }
@@ -248,8 +247,8 @@ class JobPerPhaseBackendTest {
     void thePhaseJobsAreInTheClaimsPlan() {
         TaskSpec spec = TestTasks.task().executor(TestTasks.shell("echo hi")).build();
         JobManifest.Phased p = JobManifest.buildPhases(spec, JobManifestTest.config(PHASED));
-        List<V1Job> plan = PhasePlan.decode(
-                p.claim().getMetadata().getAnnotations().get(JobNames.PLAN_ANNOTATION));
+        List<V1Job> plan =
+                PhasePlan.decode(p.claim().getMetadata().getAnnotations().get(JobNames.PLAN_ANNOTATION));
         assertEquals(
                 p.phases().subList(1, 3).stream().map(JobManifest::json).toList(),
                 plan.stream().map(JobManifest::json).toList());
