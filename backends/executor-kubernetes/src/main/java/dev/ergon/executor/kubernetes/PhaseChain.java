@@ -95,7 +95,9 @@ final class PhaseChain {
         V1ObjectMeta meta = new V1ObjectMeta();
         for (V1Job j : k.jobs().values()) {
             if (j.getMetadata() != null) {
-                if (j.getMetadata().getAnnotations() != null && meta.getAnnotations() == null) {
+                if (j.getMetadata().getAnnotations() != null
+                        && (meta.getAnnotations() == null
+                                || meta.getAnnotations().isEmpty())) {
                     meta.annotations(j.getMetadata().getAnnotations());
                 }
                 if (j.getMetadata().getDeletionTimestamp() != null) {
