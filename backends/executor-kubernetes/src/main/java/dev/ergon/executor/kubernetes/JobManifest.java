@@ -29,8 +29,10 @@ import io.kubernetes.client.openapi.models.V1NodeSelector;
 import io.kubernetes.client.openapi.models.V1NodeSelectorRequirement;
 import io.kubernetes.client.openapi.models.V1NodeSelectorTerm;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimTemplate;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
@@ -99,10 +101,105 @@ final class JobManifest {
      * @throws ErgonException INVALID_INPUT naming the field the executor cannot honour
      */
     static Built build(TaskSpec spec, KubernetesExecutorBackendConfig config) {
+        Parts p = parts(spec, config, false);
+        List<V1Container> init = new ArrayList<>();
+        init.add(p.stageIn());
+        init.addAll(p.executors());
+        V1Job job = job(
+                JobNames.jobName(spec.taskId()),
+                p,
+                config,
+                init,
+                List.of(p.stageOut()),
+                volume(spec, config),
+                Map.of());
+        return new Built(job, p.params().ignoredLines());
+    }
+
+    /**
+     * What strategy job-per-phase creates for a task: its claim and its phase Jobs in order.
+     *
+     * @param claim the task's PersistentVolumeClaim, which every phase Job mounts
+     * @param phases stage-in, the executors, stage-out: each Job with one Pod of one container
+     *     (named as in the one-job Pod: {@code stage-in}, {@code exec-<i>}, {@code stage-out})
+     * @param systemLogs lines for the task's system logs (ignored backend_parameters)
+     */
+    record Phased(V1PersistentVolumeClaim claim, List<V1Job> phases, List<String> systemLogs) {
+        Phased {
+            requireNonNull(claim, "claim is null");
+            phases = List.copyOf(phases);
+            systemLogs = List.copyOf(systemLogs);
+        }
+    }
+
+    /**
+     * The claim and phase Jobs for {@code spec} (strategy job-per-phase). Each phase Job is the
+     * one-job Job reduced to one container: the same labels, annotations, Pod settings, mounts
+     * and resources, plus the label {@code ergon.dev/phase}; the volume {@code work} is the task's
+     * claim instead of an emptyDir or ephemeral volume.
+     *
+     * @throws ErgonException INVALID_INPUT naming the field the executor cannot honour
+     */
+    static Phased buildPhases(TaskSpec spec, KubernetesExecutorBackendConfig config) {
+        Parts p = parts(spec, config, config.phaseEvents());
+        String claimName = JobNames.claimName(spec.taskId());
+        V1Volume work = new V1Volume()
+                .name(VOLUME)
+                .persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(claimName));
+        List<V1Container> order = new ArrayList<>();
+        order.add(p.stageIn());
+        order.addAll(p.executors());
+        order.add(p.stageOut());
+        List<V1Job> phases = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            V1Container c = order.get(i);
+            phases.add(job(
+                    JobNames.phaseJobName(spec.taskId(), i),
+                    p,
+                    config,
+                    List.of(),
+                    List.of(c),
+                    work,
+                    Map.of(JobNames.PHASE_LABEL, c.getName())));
+            // Removed with the task (cleanup), never before: a restarted Ergon tells from the Jobs
+            // which phases ran, and the claim, which holds the data, outlives any TTL anyway.
+            phases.get(i).getSpec().ttlSecondsAfterFinished(null);
+        }
+        Map<String, String> labels = new TreeMap<>();
+        labels.put(JobNames.MANAGED_BY, JobNames.ERGON);
+        labels.put(JobNames.TASK_ID_LABEL, JobNames.taskIdLabel(spec.taskId()));
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put(JobNames.TASK_ID_ANNOTATION, spec.taskId());
+        annotations.put(JobNames.PLAN_ANNOTATION, PhasePlan.encode(phases.subList(1, phases.size())));
+        V1PersistentVolumeClaim claim = new V1PersistentVolumeClaim()
+                .apiVersion("v1")
+                .kind("PersistentVolumeClaim")
+                .metadata(new V1ObjectMeta()
+                        .name(claimName)
+                        .namespace(config.namespace())
+                        .labels(labels)
+                        .annotations(annotations))
+                .spec(claimSpec(spec, config));
+        return new Phased(claim, phases, p.params().ignoredLines());
+    }
+
+    /** What the one-job Job and the phase Jobs share. */
+    private record Parts(
+            TaskSpec spec,
+            BackendParameters params,
+            Map<String, String> podLabels,
+            Map<String, String> jobLabels,
+            Map<String, String> jobAnnotations,
+            Map<String, String> podAnnotations,
+            Boolean suspend,
+            V1Container stageIn,
+            List<V1Container> executors,
+            V1Container stageOut) {}
+
+    private static Parts parts(TaskSpec spec, KubernetesExecutorBackendConfig config, boolean phaseEvents) {
         validate(spec);
         TaskMounts.Plan mounts = TaskMounts.plan(spec);
         BackendParameters params = BackendParameters.of(spec.resources(), config.backendParametersAllowed());
-        String jobName = JobNames.jobName(spec.taskId());
 
         Map<String, String> podLabels = new TreeMap<>(params.labels);
         podLabels.put(JobNames.MANAGED_BY, JobNames.ERGON);
@@ -133,13 +230,51 @@ final class JobManifest {
                 .map(m -> new V1VolumeMount().name(VOLUME).mountPath(m.path()).subPath(m.subPath()))
                 .toList();
         V1ResourceRequirements executorResources = executorResources(spec.resources(), params, config);
-        List<V1Container> init = new ArrayList<>();
-        init.add(filer(JobNames.STAGE_IN, stageInSpec(spec, mounts), config));
+        List<V1Container> executors = new ArrayList<>();
         for (int i = 0; i < spec.executors().size(); i++) {
-            init.add(executor(i, spec.executors().get(i), executorMounts, executorResources));
+            executors.add(executor(i, spec.executors().get(i), executorMounts, executorResources));
         }
+        V1Container stageIn = filer(JobNames.STAGE_IN, stageInSpec(spec, mounts), config);
         V1Container stageOut = filer(JobNames.STAGE_OUT, stageOutSpec(spec), config);
+        if (phaseEvents) {
+            signal(stageIn, spec.taskId(), 0);
+            signal(stageOut, spec.taskId(), spec.executors().size() + 1);
+        }
+        return new Parts(
+                spec,
+                params,
+                podLabels,
+                jobLabels,
+                jobAnnotations,
+                podAnnotations,
+                suspend,
+                stageIn,
+                executors,
+                stageOut);
+    }
 
+    /** Tells a phase's filer container what to publish when it has succeeded (see {@link PhaseSignals}). */
+    private static void signal(V1Container filer, String taskId, int phase) {
+        if (taskId.indexOf('|') >= 0) {
+            return; // not expressible as an event id; the watch carries this task's phases alone
+        }
+        List<V1EnvVar> env = new ArrayList<>(filer.getEnv());
+        env.add(new V1EnvVar()
+                .name(PhaseSignals.ENV)
+                .value(PhaseSignals.event(taskId, phase).encode()));
+        filer.env(env);
+    }
+
+    private static V1Job job(
+            String name,
+            Parts p,
+            KubernetesExecutorBackendConfig config,
+            List<V1Container> init,
+            List<V1Container> main,
+            V1Volume volume,
+            Map<String, String> extraLabels) {
+        BackendParameters params = p.params();
+        ResourceSpec resources = p.spec().resources();
         V1PodSpec pod = new V1PodSpec()
                 .restartPolicy("Never")
                 .serviceAccountName(
@@ -150,17 +285,17 @@ final class JobManifest {
                 .runtimeClassName(params.runtimeClass.orElse(null))
                 .priorityClassName(params.priorityClass.orElse(null))
                 .initContainers(init)
-                .containers(List.of(stageOut))
-                .volumes(List.of(volume(spec, config)));
+                .containers(main)
+                .volumes(List.of(volume));
         Map<String, String> nodeSelector = new TreeMap<>(params.nodeSelector);
-        if (spec.resources().preemptible()) {
+        if (resources.preemptible()) {
             nodeSelector.putAll(new TreeMap<>(config.preemptibleNodeSelector()));
         }
         params.gpuType.ifPresent(t -> nodeSelector.put(config.gpuTypeLabel(), t));
         if (!nodeSelector.isEmpty()) {
             pod.nodeSelector(nodeSelector);
         }
-        if (!spec.resources().zones().isEmpty()) {
+        if (!resources.zones().isEmpty()) {
             pod.affinity(new V1Affinity()
                     .nodeAffinity(new V1NodeAffinity()
                             .requiredDuringSchedulingIgnoredDuringExecution(new V1NodeSelector()
@@ -168,12 +303,15 @@ final class JobManifest {
                                             .matchExpressions(List.of(new V1NodeSelectorRequirement()
                                                     .key(config.zoneLabel())
                                                     .operator("In")
-                                                    .values(List.copyOf(
-                                                            spec.resources().zones())))))))));
+                                                    .values(List.copyOf(resources.zones())))))))));
         }
         if (!params.tolerations.isEmpty()) {
             pod.tolerations(List.copyOf(params.tolerations));
         }
+        Map<String, String> podLabels = new TreeMap<>(p.podLabels());
+        podLabels.putAll(extraLabels);
+        Map<String, String> jobLabels = new TreeMap<>(p.jobLabels());
+        jobLabels.putAll(extraLabels);
 
         V1JobSpec jobSpec = new V1JobSpec()
                 .backoffLimit(0)
@@ -184,20 +322,19 @@ final class JobManifest {
                 .ttlSecondsAfterFinished(config.ttlAfterFinished()
                         .map(d -> (int) Math.min(Integer.MAX_VALUE, d.toSeconds()))
                         .orElse(null))
-                .suspend(suspend)
+                .suspend(p.suspend())
                 .template(new V1PodTemplateSpec()
-                        .metadata(new V1ObjectMeta().labels(podLabels).annotations(podAnnotations))
+                        .metadata(new V1ObjectMeta().labels(podLabels).annotations(new TreeMap<>(p.podAnnotations())))
                         .spec(pod));
-        V1Job job = new V1Job()
+        return new V1Job()
                 .apiVersion("batch/v1")
                 .kind("Job")
                 .metadata(new V1ObjectMeta()
-                        .name(jobName)
+                        .name(name)
                         .namespace(config.namespace())
                         .labels(jobLabels)
-                        .annotations(jobAnnotations))
+                        .annotations(new TreeMap<>(p.jobAnnotations())))
                 .spec(jobSpec);
-        return new Built(job, params.ignoredLines());
     }
 
     private static void validate(TaskSpec spec) {
@@ -410,19 +547,24 @@ final class JobManifest {
             spec.resources().diskGb().ifPresent(d -> e.sizeLimit(gigabytes(d)));
             return v.emptyDir(e);
         }
-        Quantity size = spec.resources().diskGb().isPresent()
-                ? gigabytes(spec.resources().diskGb().getAsDouble())
-                : Quantity.fromString(config.defaultDisk());
         Map<String, String> labels = new TreeMap<>();
         labels.put(JobNames.MANAGED_BY, JobNames.ERGON);
         labels.put(JobNames.TASK_ID_LABEL, JobNames.taskIdLabel(spec.taskId()));
         return v.ephemeral(new V1EphemeralVolumeSource()
                 .volumeClaimTemplate(new V1PersistentVolumeClaimTemplate()
                         .metadata(new V1ObjectMeta().labels(labels))
-                        .spec(new V1PersistentVolumeClaimSpec()
-                                .accessModes(List.of("ReadWriteOnce"))
-                                .storageClassName(config.storageClass().orElse(null))
-                                .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", size))))));
+                        .spec(claimSpec(spec, config))));
+    }
+
+    /** ReadWriteOnce, {@code storage-class}, sized {@code disk_gb} or {@code default-disk}. */
+    private static V1PersistentVolumeClaimSpec claimSpec(TaskSpec spec, KubernetesExecutorBackendConfig config) {
+        Quantity size = spec.resources().diskGb().isPresent()
+                ? gigabytes(spec.resources().diskGb().getAsDouble())
+                : Quantity.fromString(config.defaultDisk());
+        return new V1PersistentVolumeClaimSpec()
+                .accessModes(List.of("ReadWriteOnce"))
+                .storageClassName(config.storageClass().orElse(null))
+                .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", size)));
     }
 
     /** {@code gb} TES gigabytes (10^9 bytes, as TES defines GB) as a quantity, rounded up to whole bytes. */
@@ -442,8 +584,8 @@ final class JobManifest {
      * Those would not be harmless: a Pod that states {@code overhead}, even empty, is refused by
      * the RuntimeClass admission plugin when its RuntimeClass defines one.
      */
-    static String json(V1Job job) {
-        return prune(JsonParser.parseString(io.kubernetes.client.openapi.JSON.serialize(job)), "")
+    static String json(Object object) {
+        return prune(JsonParser.parseString(io.kubernetes.client.openapi.JSON.serialize(object)), "")
                 .toString();
     }
 

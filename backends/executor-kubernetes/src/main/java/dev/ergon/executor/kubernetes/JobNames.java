@@ -33,6 +33,11 @@ final class JobNames {
 
     static final String LEGACY_JOB_NAME_LABEL = "job-name";
 
+    /** On the Jobs of strategy job-per-phase: which phase the Job runs ({@code stage-in}, {@code exec-0}, …). */
+    static final String PHASE_LABEL = "ergon.dev/phase";
+    /** On the PersistentVolumeClaim of a job-per-phase task: the Jobs of its later phases (gzip, base64). */
+    static final String PLAN_ANNOTATION = "ergon.dev/phases";
+
     static final String KUEUE_QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
     static final String KUEUE_PRIORITY_LABEL = "kueue.x-k8s.io/priority-class";
 
@@ -71,7 +76,25 @@ final class JobNames {
      * share a name. At most 63 characters (the limit of the {@code job-name} label on its Pods).
      */
     static String jobName(String taskId) {
-        String direct = PREFIX + taskId;
+        return name(taskId, "");
+    }
+
+    /**
+     * The Job name of phase {@code index} of a task run with strategy job-per-phase: the task's
+     * {@link #jobName} (shortened the same way, so the whole stays within 63 characters) and
+     * {@code -<index>}; phase 0 is stage-in, 1 … N the executors, N+1 stage-out.
+     */
+    static String phaseJobName(String taskId, int index) {
+        return name(taskId, "-" + index);
+    }
+
+    /** The name of the PersistentVolumeClaim of a job-per-phase task: the same as its one-job Job name. */
+    static String claimName(String taskId) {
+        return jobName(taskId);
+    }
+
+    private static String name(String taskId, String suffix) {
+        String direct = PREFIX + taskId + suffix;
         if (direct.length() <= MAX_NAME && direct.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
             return direct;
         }
@@ -79,11 +102,11 @@ final class JobNames {
         String clean = taskId.toLowerCase(java.util.Locale.ROOT)
                 .replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("^-+|-+$", "");
-        int room = MAX_NAME - PREFIX.length() - hash.length() - 1;
+        int room = MAX_NAME - PREFIX.length() - hash.length() - 1 - suffix.length();
         if (clean.length() > room) {
             clean = clean.substring(0, room).replaceAll("-+$", "");
         }
-        return clean.isEmpty() ? PREFIX + hash : PREFIX + clean + "-" + hash;
+        return (clean.isEmpty() ? PREFIX + hash : PREFIX + clean + "-" + hash) + suffix;
     }
 
     /** The value of {@link #TASK_ID_LABEL}: the id itself when it is a valid label value. */

@@ -9,15 +9,20 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Kubernetes API as the backend uses it: two clients of the official Java client (one for
@@ -30,6 +35,8 @@ import java.util.Map;
 final class KubeApi {
     /** How the backend introduces itself to the API server (audit logs, and the tests' request counts). */
     static final String USER_AGENT = "ergon-executor-kubernetes";
+
+    private static final Logger LOG = System.getLogger(KubeApi.class.getName());
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -207,13 +214,167 @@ final class KubeApi {
      * serialisation (which carries empty defaults, see there).
      */
     V1Job createJob(V1Job job) throws ApiException {
-        okhttp3.Call typed = batch.createNamespacedJob(namespace, job).buildCall(null);
+        return create(batch.createNamespacedJob(namespace, job).buildCall(null), job, V1Job.class);
+    }
+
+    /** Creates {@code claim}, the same way as {@link #createJob}. */
+    V1PersistentVolumeClaim createClaim(V1PersistentVolumeClaim claim) throws ApiException {
+        return create(
+                core.createNamespacedPersistentVolumeClaim(namespace, claim).buildCall(null),
+                claim,
+                V1PersistentVolumeClaim.class);
+    }
+
+    private <T> T create(okhttp3.Call typed, Object body, Class<T> type) throws ApiException {
         okhttp3.Request request = typed.request()
                 .newBuilder()
-                .post(okhttp3.RequestBody.create(JobManifest.json(job), okhttp3.MediaType.get("application/json")))
+                .post(okhttp3.RequestBody.create(JobManifest.json(body), okhttp3.MediaType.get("application/json")))
                 .build();
-        return client.<V1Job>execute(client.getHttpClient().newCall(request), V1Job.class)
-                .getData();
+        return client.<T>execute(client.getHttpClient().newCall(request), type).getData();
+    }
+
+    /**
+     * Lists one Job: a missing permission is reported at start-up (as the backend's {@code
+     * unavailableReason}), not as the first task's puzzling failure.
+     */
+    Optional<String> probe() {
+        try {
+            batch.listNamespacedJob(namespace)
+                    .labelSelector(JobNames.SELECTOR)
+                    .limit(1)
+                    .execute();
+            return Optional.empty();
+        } catch (ApiException e) {
+            if (e.getCode() == 401 || e.getCode() == 403) {
+                return Optional.of("the Kubernetes API refuses to list Jobs in namespace '" + namespace + "' ("
+                        + describe(e) + "); give Ergon's service account the Role in the"
+                        + " executor-kubernetes README");
+            }
+            // Not reachable right now: a transient condition, reported per call instead.
+            LOG.log(Level.WARNING, "Kubernetes API at {0} not usable yet: {1}", server(), describe(e));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Creates {@code job} of task {@code taskId}, or adopts the Job of that name when it exists
+     * already (answered 409) and belongs to the same task.
+     *
+     * @throws ErgonException INVALID_INPUT when the API server rejects the Job (422/400); CONFLICT
+     *     when the name is taken by another task's Job; BACKEND_UNAVAILABLE otherwise
+     */
+    V1Job createOrAdopt(V1Job job, String taskId) {
+        String name = job.getMetadata().getName();
+        try {
+            return call("create Job " + name, () -> createJob(job));
+        } catch (ApiException e) {
+            if (e.getCode() == 409) {
+                return adopt(
+                        "Job " + name,
+                        taskId,
+                        () -> batch.readNamespacedJob(name, namespace).execute(),
+                        V1Job::getMetadata);
+            }
+            throw createFailed("Job " + name, e);
+        }
+    }
+
+    /**
+     * An object as created, or as found.
+     *
+     * @param adopted whether it existed already (the create was answered 409)
+     */
+    record Created<T>(T object, boolean adopted) {}
+
+    /** Creates {@code claim} of task {@code taskId}, or adopts it, as {@link #createOrAdopt(V1Job, String)}. */
+    Created<V1PersistentVolumeClaim> createOrAdopt(V1PersistentVolumeClaim claim, String taskId) {
+        String name = claim.getMetadata().getName();
+        try {
+            return new Created<>(call("create PersistentVolumeClaim " + name, () -> createClaim(claim)), false);
+        } catch (ApiException e) {
+            if (e.getCode() == 409) {
+                return new Created<>(
+                        adopt(
+                                "PersistentVolumeClaim " + name,
+                                taskId,
+                                () -> core.readNamespacedPersistentVolumeClaim(name, namespace)
+                                        .execute(),
+                                V1PersistentVolumeClaim::getMetadata),
+                        true);
+            }
+            throw createFailed("PersistentVolumeClaim " + name, e);
+        }
+    }
+
+    private ErgonException createFailed(String what, ApiException e) {
+        if (e.getCode() == 422 || e.getCode() == 400) {
+            return new ErgonException(
+                    ErrorKind.INVALID_INPUT,
+                    "executors",
+                    "executors: the Kubernetes API rejected the task's " + what + ": " + describe(e),
+                    e);
+        }
+        return new ErgonException(
+                ErrorKind.BACKEND_UNAVAILABLE,
+                "Kubernetes API: create " + what + " in namespace '" + namespace + "' failed: " + describe(e),
+                e);
+    }
+
+    /** The object already exists: it is this task's (submitted before) unless it carries another task id. */
+    private <T> T adopt(String what, String taskId, Call<T> read, java.util.function.Function<T, V1ObjectMeta> meta) {
+        try {
+            T existing = call("read " + what, read);
+            String owner = ClusterView.taskIdOf(meta.apply(existing)).orElse(null);
+            if (!taskId.equals(owner)) {
+                throw new ErgonException(
+                        ErrorKind.CONFLICT,
+                        what + " in namespace '" + namespace + "' exists but belongs to "
+                                + (owner == null ? "no Ergon task" : "task " + owner));
+            }
+            return existing;
+        } catch (ApiException e) {
+            throw new ErgonException(
+                    ErrorKind.BACKEND_UNAVAILABLE,
+                    "Kubernetes API: " + what + " exists but cannot be read (" + describe(e) + "); try again",
+                    e);
+        }
+    }
+
+    /**
+     * Deletes Job {@code name} with {@code propagation} ({@code Foreground} or {@code Background});
+     * one that is gone already is fine.
+     *
+     * @throws ErgonException BACKEND_UNAVAILABLE when the API server cannot be reached (after retries)
+     */
+    void deleteJob(String name, String propagation) {
+        delete("Job " + name, () -> batch.deleteNamespacedJob(name, namespace)
+                .propagationPolicy(propagation)
+                .execute());
+    }
+
+    /** Deletes PersistentVolumeClaim {@code name}, as {@link #deleteJob}. */
+    void deleteClaim(String name) {
+        delete("PersistentVolumeClaim " + name, () -> core.deleteNamespacedPersistentVolumeClaim(name, namespace)
+                .execute());
+    }
+
+    private void delete(String what, Call<?> call) {
+        try {
+            call("delete " + what, call);
+        } catch (ApiException e) {
+            if (e.getCode() != 404) {
+                throw new ErgonException(
+                        ErrorKind.BACKEND_UNAVAILABLE, "Kubernetes API: delete " + what + " failed: " + describe(e), e);
+            }
+        }
+    }
+
+    /** Releases both clients' threads and connections. */
+    void close() {
+        for (ApiClient c : List.of(client, watchClient)) {
+            c.getHttpClient().dispatcher().executorService().shutdown();
+            c.getHttpClient().connectionPool().evictAll();
+        }
     }
 
     String namespace() {

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -60,7 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class KubernetesExecutorBackend implements ExecutorBackend {
     private static final Logger LOG = System.getLogger(KubernetesExecutorBackend.class.getName());
-    private static final Set<ExecutorCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+    static final Set<ExecutorCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             ExecutorCapability.STAGES_ITSELF,
             ExecutorCapability.STREAM_REDIRECTION,
             ExecutorCapability.IGNORE_ERROR,
@@ -72,7 +65,6 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
     private final KubernetesExecutorBackendConfig config;
     private final KubeApi api;
     private final ClusterView view;
-    private final LogReader logReader;
     private final Clock clock;
     private final ConcurrentMap<String, TaskRecord> records = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> submitLocks = new ConcurrentHashMap<>();
@@ -81,7 +73,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
 
     private static final Duration CLEANED_UP_MEMORY = Duration.ofMinutes(10);
     private final List<ObservationListener> listeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService logPool;
+    private final LogTails logTails;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Optional<String> unavailableReason;
 
@@ -90,35 +82,13 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         requireNonNull(context, "context is null");
         this.clock = context.clock();
         this.api = KubeApi.connect(config, context.config().prefix());
-        this.logReader = new LogReader(api, config.logStreams(), config.logTailBytes());
-        this.logPool = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("ergon-k8s-log-", 0).factory());
+        this.logTails = new LogTails(
+                new LogReader(api, config.logStreams(), config.logTailBytes()), config.apiTimeout(), this::changed);
         this.view = config.watch()
                 ? new InformerClusterView(api, this::onChange)
                 : new PollingClusterView(api, this::onChange, config.pollInterval());
-        this.unavailableReason = probe();
+        this.unavailableReason = api.probe();
         view.start();
-    }
-
-    /** Lists one Job: a missing permission is reported at start-up, not as the first task's puzzling failure. */
-    private Optional<String> probe() {
-        try {
-            api.batch
-                    .listNamespacedJob(api.namespace())
-                    .labelSelector(JobNames.SELECTOR)
-                    .limit(1)
-                    .execute();
-            return Optional.empty();
-        } catch (ApiException e) {
-            if (e.getCode() == 401 || e.getCode() == 403) {
-                return Optional.of("the Kubernetes API refuses to list Jobs in namespace '" + api.namespace() + "' ("
-                        + KubeApi.describe(e) + "); give Ergon's service account the Role in the"
-                        + " executor-kubernetes README");
-            }
-            // Not reachable right now: a transient condition, reported per call instead.
-            LOG.log(Level.WARNING, "Kubernetes API at {0} not usable yet: {1}", api.server(), KubeApi.describe(e));
-            return Optional.empty();
-        }
     }
 
     @Override
@@ -154,7 +124,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
                     return known.handle;
                 }
                 TaskRecord r = new TaskRecord(spec.taskId(), handle(spec.taskId()), built.systemLogs());
-                r.created = create(built.job(), spec.taskId());
+                r.created = api.createOrAdopt(built.job(), spec.taskId());
                 cleanedUp.remove(spec.taskId());
                 if (!Boolean.TRUE.equals(r.created.getSpec().getSuspend())) {
                     r.admitted = true;
@@ -165,52 +135,6 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
             } finally {
                 submitLocks.remove(spec.taskId(), lock);
             }
-        }
-    }
-
-    private V1Job create(V1Job job, String taskId) {
-        String name = job.getMetadata().getName();
-        try {
-            return api.call("create Job " + name, () -> api.createJob(job));
-        } catch (ApiException e) {
-            if (e.getCode() == 409) {
-                return adopt(name, taskId);
-            }
-            if (e.getCode() == 422 || e.getCode() == 400) {
-                throw new ErgonException(
-                        ErrorKind.INVALID_INPUT,
-                        "executors",
-                        "executors: the Kubernetes API rejected the task's Job: " + KubeApi.describe(e),
-                        e);
-            }
-            throw new ErgonException(
-                    ErrorKind.BACKEND_UNAVAILABLE,
-                    "Kubernetes API: create Job " + name + " in namespace '" + api.namespace() + "' failed: "
-                            + KubeApi.describe(e),
-                    e);
-        }
-    }
-
-    /** The Job already exists: it is this task's (submitted before) unless it carries another task id. */
-    private V1Job adopt(String name, String taskId) {
-        try {
-            V1Job existing = api.call(
-                    "read Job " + name,
-                    () -> api.batch.readNamespacedJob(name, api.namespace()).execute());
-            String owner = ClusterView.taskIdOf(existing.getMetadata()).orElse(null);
-            if (!taskId.equals(owner)) {
-                throw new ErgonException(
-                        ErrorKind.CONFLICT,
-                        "Job " + name + " in namespace '" + api.namespace() + "' exists but belongs to "
-                                + (owner == null ? "no Ergon task" : "task " + owner));
-            }
-            return existing;
-        } catch (ApiException e) {
-            throw new ErgonException(
-                    ErrorKind.BACKEND_UNAVAILABLE,
-                    "Kubernetes API: Job " + name + " exists but cannot be read (" + KubeApi.describe(e)
-                            + "); try again",
-                    e);
         }
     }
 
@@ -287,7 +211,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         if (!m.logsWanted().isEmpty() && m.pod().isPresent()) {
             // A terminal observation is final: fetch the remaining tails first.
             for (String c : m.logsWanted()) {
-                await(logFuture(r, m.pod().get(), c));
+                logTails.await(logFuture(r, m.pod().get(), c));
             }
             m = map(r, s.job(), pod);
         }
@@ -296,7 +220,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
 
     private Mapped map(TaskRecord r, V1Job job, Optional<V1Pod> pod) {
         Optional<V1Pod> basis = pod.isPresent() ? pod : Optional.ofNullable(r.lastPod);
-        Map<String, LogTail> logs = basis.map(p -> fetchedLogs(r, p)).orElse(Map.of());
+        Map<String, LogTail> logs = basis.map(p -> LogTails.fetched(r.logs, p)).orElse(Map.of());
         Facts f = new Facts(
                 job,
                 pod,
@@ -317,8 +241,13 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
     }
 
     private static List<String> baseLogs(TaskRecord r, V1Job job) {
-        if (!r.submitLogs.isEmpty()) {
-            return r.submitLogs;
+        return baseLogs(r.submitLogs, job);
+    }
+
+    /** {@code submitLogs}, or (after a restart) the lines the Job's annotations imply. */
+    static List<String> baseLogs(List<String> submitLogs, V1Job job) {
+        if (!submitLogs.isEmpty()) {
+            return submitLogs;
         }
         String ignored = job.getMetadata() == null || job.getMetadata().getAnnotations() == null
                 ? null
@@ -386,7 +315,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         if (r == null || r.terminal() != null) {
             return;
         }
-        delete(r.jobName, "Foreground");
+        api.deleteJob(r.jobName, "Foreground");
         r.deleted = true;
         List<String> logs = new ArrayList<>(now.systemLogs());
         logs.add("canceled: the task's Job was deleted");
@@ -429,7 +358,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
                         .equals(ClusterView.taskIdOf(read.getMetadata()).orElse(null));
             }
             if (present) {
-                delete(jobName, "Background");
+                api.deleteJob(jobName, "Background");
             }
         } catch (ApiException e) {
             if (e.getCode() != 404) {
@@ -447,22 +376,6 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
                     handle.taskId(),
                     jobName,
                     e.getMessage());
-        }
-    }
-
-    private void delete(String jobName, String propagation) {
-        try {
-            api.call("delete Job " + jobName, () -> api.batch
-                    .deleteNamespacedJob(jobName, api.namespace())
-                    .propagationPolicy(propagation)
-                    .execute());
-        } catch (ApiException e) {
-            if (e.getCode() != 404) {
-                throw new ErgonException(
-                        ErrorKind.BACKEND_UNAVAILABLE,
-                        "Kubernetes API: delete Job " + jobName + " failed: " + KubeApi.describe(e),
-                        e);
-            }
         }
     }
 
@@ -495,11 +408,8 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
             return;
         }
         view.close();
-        logPool.shutdownNow();
-        for (var c : List.of(api.client, api.watchClient)) {
-            c.getHttpClient().dispatcher().executorService().shutdown();
-            c.getHttpClient().connectionPool().evictAll();
-        }
+        logTails.close();
+        api.close();
     }
 
     // ---- changes and logs ----
@@ -512,11 +422,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
     private void onChange(String taskId) {
         TaskRecord r = records.get(taskId);
         if (r != null && r.terminal() == null && !closed.get()) {
-            try {
-                logPool.execute(() -> refresh(r));
-            } catch (RejectedExecutionException e) {
-                // closing
-            }
+            logTails.execute(() -> refresh(r));
         }
         changed(taskId);
     }
@@ -532,48 +438,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
     }
 
     private CompletableFuture<LogTail> logFuture(TaskRecord r, V1Pod pod, String container) {
-        String key = uid(pod) + "/" + container;
-        return r.logs.computeIfAbsent(key, k -> {
-            CompletableFuture<LogTail> f = new CompletableFuture<>();
-            try {
-                logPool.execute(() -> {
-                    f.complete(logReader.read(pod.getMetadata().getName(), container));
-                    changed(r.taskId);
-                });
-            } catch (RuntimeException e) {
-                f.complete(new LogTail("", "", Optional.of("the log of " + container + " was not read: " + e)));
-            }
-            return f;
-        });
-    }
-
-    private Map<String, LogTail> fetchedLogs(TaskRecord r, V1Pod pod) {
-        String prefix = uid(pod) + "/";
-        Map<String, LogTail> m = new HashMap<>();
-        r.logs.forEach((k, f) -> {
-            if (k.startsWith(prefix) && f.isDone() && !f.isCompletedExceptionally()) {
-                m.put(k.substring(prefix.length()), f.join());
-            }
-        });
-        return m;
-    }
-
-    private void await(CompletableFuture<LogTail> f) {
-        long budget = config.apiTimeout().toMillis() * 2 + 1000;
-        try {
-            f.get(budget, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            f.complete(new LogTail("", "", Optional.of("a log could not be read in time: " + e)));
-        }
-    }
-
-    private static String uid(V1Pod pod) {
-        String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
-        return uid != null
-                ? uid
-                : pod.getMetadata() == null ? "?" : pod.getMetadata().getName();
+        return logTails.future(r.logs, r.taskId, pod, container);
     }
 
     /** Tells the listeners; they are hints that must be fast, and one that throws must not stop us. */

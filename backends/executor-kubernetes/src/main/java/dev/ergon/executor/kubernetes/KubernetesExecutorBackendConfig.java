@@ -54,7 +54,23 @@ record KubernetesExecutorBackendConfig(
         Duration imagePullGrace,
         int apiRetries,
         Duration apiRetryBackoff,
-        Duration apiTimeout) {
+        Duration apiTimeout,
+        Strategy strategy,
+        boolean phaseEvents) {
+
+    /** How a task maps onto Jobs. */
+    enum Strategy {
+        /** One Job, one Pod per task: stage-in and the executors as init containers, stage-out as main container. */
+        ONE_JOB("one-job"),
+        /** Stage-in, each executor and stage-out as their own Jobs on one PVC, sequenced by the backend. */
+        JOB_PER_PHASE("job-per-phase");
+
+        final String key;
+
+        Strategy(String key) {
+            this.key = key;
+        }
+    }
 
     /** Where the task's shared volume lives. */
     enum Storage {
@@ -104,6 +120,8 @@ record KubernetesExecutorBackendConfig(
     static final String API_RETRIES = "api-retries";
     static final String API_RETRY_BACKOFF = "api-retry-backoff";
     static final String API_TIMEOUT = "api-timeout";
+    static final String STRATEGY = "strategy";
+    static final String PHASE_EVENTS = "phase-events";
 
     KubernetesExecutorBackendConfig {
         requireNonNull(namespace, "namespace is null");
@@ -116,6 +134,7 @@ record KubernetesExecutorBackendConfig(
         preemptibleNodeSelector = Map.copyOf(preemptibleNodeSelector);
         backendParametersAllowed = List.copyOf(backendParametersAllowed);
         requireNonNull(logStreams, "logStreams is null");
+        requireNonNull(strategy, "strategy is null");
     }
 
     /** The keys, for {@link KubernetesExecutorBackendProvider#configProperties()}. */
@@ -275,7 +294,19 @@ record KubernetesExecutorBackendConfig(
                         "200ms",
                         "First wait before retrying an API call; doubled each time, at most 5s."),
                 ConfigProperty.optional(
-                        API_TIMEOUT, Type.DURATION, "30s", "Read timeout of API calls other than watches."));
+                        API_TIMEOUT, Type.DURATION, "30s", "Read timeout of API calls other than watches."),
+                ConfigProperty.optional(
+                        STRATEGY,
+                        Type.STRING,
+                        "one-job",
+                        "'one-job': one Job (one Pod) per task; 'job-per-phase': stage-in, each executor and stage-out"
+                                + " as their own Jobs on one PVC per task, started one after the other by Ergon."),
+                ConfigProperty.optional(
+                        PHASE_EVENTS,
+                        Type.BOOLEAN,
+                        "true",
+                        "With strategy=job-per-phase: also listen on Ergon's event bus (e.g. ergon.events=redis) for"
+                                + " the phase completions the filer containers publish; the Job watch works without it."));
     }
 
     /** @throws ErgonException INVALID_INPUT naming the full key of a missing or bad value */
@@ -323,6 +354,15 @@ record KubernetesExecutorBackendConfig(
         if (retries < 0) {
             throw bad(c, API_RETRIES, retries + " must not be negative");
         }
+        Strategy strategy = strategy(c);
+        if (strategy == Strategy.JOB_PER_PHASE && c.get(STORAGE).isPresent() && storage != Storage.PVC) {
+            throw bad(
+                    c,
+                    STORAGE,
+                    "'" + c.getString(STORAGE, "") + "' cannot be shared by the Jobs of " + c.prefix() + STRATEGY
+                            + "=job-per-phase, which always use one PersistentVolumeClaim per task; use pvc or leave it"
+                            + " unset");
+        }
         for (String key : List.of(FILER_CPU, FILER_MEMORY, DEFAULT_CPU, DEFAULT_MEMORY, DEFAULT_DISK)) {
             c.get(key).ifPresent(v -> quantity(c, key, v));
         }
@@ -339,7 +379,7 @@ record KubernetesExecutorBackendConfig(
                 deadline,
                 ttl.isZero() ? Optional.empty() : Optional.of(ttl),
                 grace,
-                storage,
+                strategy == Strategy.JOB_PER_PHASE ? Storage.PVC : storage,
                 c.get(STORAGE_CLASS),
                 c.get(DEFAULT_CPU),
                 c.get(DEFAULT_MEMORY),
@@ -358,7 +398,21 @@ record KubernetesExecutorBackendConfig(
                 c.getDuration(IMAGE_PULL_GRACE, Duration.ofMinutes(2)),
                 retries,
                 c.getDuration(API_RETRY_BACKOFF, Duration.ofMillis(200)),
-                c.getDuration(API_TIMEOUT, Duration.ofSeconds(30)));
+                c.getDuration(API_TIMEOUT, Duration.ofSeconds(30)),
+                strategy,
+                c.getBoolean(PHASE_EVENTS, true));
+    }
+
+    private static Strategy strategy(ProviderConfig c) {
+        String v = c.getString(STRATEGY, Strategy.ONE_JOB.key).strip();
+        for (Strategy s : Strategy.values()) {
+            if (s.key.equalsIgnoreCase(v)) {
+                return s;
+            }
+        }
+        List<String> valid =
+                java.util.Arrays.stream(Strategy.values()).map(s -> s.key).toList();
+        throw bad(c, STRATEGY, "'" + v + "' is not a strategy; valid values: " + String.join(", ", valid));
     }
 
     /** In a cluster, the namespace of Ergon's own service account; else {@code default}. */

@@ -41,6 +41,9 @@ public final class KubernetesExecutorBackendProvider implements ExecutorBackendP
     @Override
     public ExecutorBackend create(ProviderContext context) {
         requireNonNull(context, "context is null");
-        return new KubernetesExecutorBackend(KubernetesExecutorBackendConfig.from(context.config()), context);
+        KubernetesExecutorBackendConfig config = KubernetesExecutorBackendConfig.from(context.config());
+        return config.strategy() == KubernetesExecutorBackendConfig.Strategy.JOB_PER_PHASE
+                ? new JobPerPhaseBackend(config, context)
+                : new KubernetesExecutorBackend(config, context);
     }
 }

@@ -117,14 +117,25 @@ final class FakeCluster {
 
     /** A backend in {@code namespace}, created through its provider as Ergon does. */
     ExecutorBackend backend(String namespace, Map<String, String> overrides) {
+        return backend(namespace, overrides, Map.of());
+    }
+
+    /** A backend in {@code namespace} whose host offers {@code services} (e.g. an event bus). */
+    ExecutorBackend backend(String namespace, Map<String, String> overrides, Map<Class<?>, Object> services) {
         try {
             Path data = Files.createDirectories(scratch.resolve("data").resolve(namespace));
-            return new KubernetesExecutorBackendProvider()
-                    .create(new TestProviderContext(
-                            ProviderConfig.of(PREFIX, config(namespace, overrides)), data, clock));
+            TestProviderContext context =
+                    new TestProviderContext(ProviderConfig.of(PREFIX, config(namespace, overrides)), data, clock);
+            services.forEach((type, service) -> with(context, type, service));
+            return new KubernetesExecutorBackendProvider().create(context);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void with(TestProviderContext context, Class<T> type, Object service) {
+        context.with(type, (T) service);
     }
 
     private static void deleteTree(Path root) {
@@ -134,6 +145,25 @@ final class FakeCluster {
         } catch (IOException | UncheckedIOException e) {
             // best effort: a temporary folder
         }
+    }
+
+    /**
+     * The API writes the backends made to the objects of a job-per-phase task in {@code namespace}:
+     * its claim {@code claim} and its phase Jobs {@code claim-<i>}, in order.
+     */
+    List<FakeApiServer.Request> backendWritesOfTask(String namespace, String claim) {
+        java.util.regex.Pattern mine =
+                java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(claim) + "(-\\d+)?");
+        return api.requests().stream()
+                .filter(r -> r.userAgent().startsWith(KubeApi.USER_AGENT) && r.isWrite())
+                .filter(r -> r.path().contains("/namespaces/" + namespace + "/"))
+                .filter(r -> {
+                    String last = r.path().split("\\?")[0];
+                    last = last.substring(last.lastIndexOf('/') + 1);
+                    return (r.name() != null && mine.matcher(r.name()).matches())
+                            || mine.matcher(last).matches();
+                })
+                .collect(Collectors.toList());
     }
 
     /** The API writes (POST, PUT, PATCH, DELETE) the backends made to Job {@code job} in {@code namespace}. */

@@ -16,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
@@ -34,9 +35,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -71,6 +74,9 @@ final class FakeKubelet implements AutoCloseable {
     /** Behaviour instances by {@code <pod uid>/<container>}, so a scripted behaviour keeps its state across steps. */
     private final Map<String, Behaviour> started = new ConcurrentHashMap<>();
 
+    /** The claims as of the last step, by {@code namespace/name}. */
+    private volatile Map<String, V1PersistentVolumeClaim> claims = Map.of();
+
     private final Object signal = new Object();
     private boolean woken;
     private volatile boolean stopped;
@@ -103,6 +109,9 @@ final class FakeKubelet implements AutoCloseable {
             try {
                 progressed = step();
             } catch (RuntimeException | ApiException e) {
+                if (Boolean.getBoolean("fake.debug")) {
+                    e.printStackTrace();
+                }
                 progressed = false;
             }
             if (progressed) {
@@ -129,9 +138,31 @@ final class FakeKubelet implements AutoCloseable {
                 new ArrayList<>(core.listPodForAllNamespaces().execute().getItems());
         jobs.sort(Comparator.comparing(FakeKubelet::key));
         pods.sort(Comparator.comparing(FakeKubelet::key));
+        List<V1PersistentVolumeClaim> claimList =
+                core.listPersistentVolumeClaimForAllNamespaces().execute().getItems();
+        Map<String, V1PersistentVolumeClaim> claimsNow = new HashMap<>();
+        claimList.forEach(c -> claimsNow.put(key(c.getMetadata()), c));
+        claims = claimsNow;
+        boolean progressed = false;
+        Set<String> claimUids = new HashSet<>();
+        claimList.forEach(c -> claimUids.add(c.getMetadata().getUid()));
+        for (V1Job j : new ArrayList<>(jobs)) {
+            List<V1OwnerReference> owners = j.getMetadata().getOwnerReferences();
+            boolean orphan = owners != null
+                    && owners.stream()
+                            .anyMatch(o ->
+                                    "PersistentVolumeClaim".equals(o.getKind()) && !claimUids.contains(o.getUid()));
+            if (orphan) {
+                // garbage collection: the Job's owner (its task's claim) is gone
+                batch.deleteNamespacedJob(
+                                j.getMetadata().getName(), j.getMetadata().getNamespace())
+                        .execute();
+                jobs.remove(j);
+                progressed = true;
+            }
+        }
         Map<String, V1Job> jobsByKey = new HashMap<>();
         jobs.forEach(j -> jobsByKey.put(key(j.getMetadata()), j));
-        boolean progressed = false;
         for (V1Pod p : pods) {
             String owner = p.getMetadata().getLabels() == null
                     ? null
@@ -152,6 +183,27 @@ final class FakeKubelet implements AutoCloseable {
             if (owner == null || jobsByKey.containsKey(p.getMetadata().getNamespace() + "/" + owner)) {
                 progressed |= kubelet(p);
             }
+        }
+        progressed |= collectClaimData(claimUids, pods);
+        return progressed;
+    }
+
+    /** Deletes the data of claims that are gone (a real cluster deletes the volume with its claim). */
+    private boolean collectClaimData(Set<String> claimUids, List<V1Pod> pods) {
+        Path root = scratch.resolve("claims");
+        if (!Files.isDirectory(root)) {
+            return false;
+        }
+        boolean progressed = false;
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.toList()) {
+                if (!claimUids.contains(d.getFileName().toString())) {
+                    deleteTree(d);
+                    progressed = true;
+                }
+            }
+        } catch (IOException e) {
+            // best effort
         }
         return progressed;
     }
@@ -310,6 +362,17 @@ final class FakeKubelet implements AutoCloseable {
             schedule(pod);
             return true;
         }
+        boolean unschedulable = st.getConditions() != null
+                && st.getConditions().stream()
+                        .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()));
+        if (unschedulable) {
+            if (missingClaim(pod).isPresent()) {
+                return false;
+            }
+            pod.setStatus(null);
+            schedule(pod);
+            return true;
+        }
         if (st.getPhase().equals("Succeeded") || st.getPhase().equals("Failed")) {
             return false;
         }
@@ -401,6 +464,20 @@ final class FakeKubelet implements AutoCloseable {
 
     /** The scheduler and the kubelet's first status: bound to the node, all containers waiting. */
     private void schedule(V1Pod pod) throws ApiException {
+        Optional<String> missing = missingClaim(pod);
+        if (missing.isPresent()) {
+            // The scheduler does not place a Pod whose claim does not exist.
+            V1PodStatus st = new V1PodStatus().phase("Pending");
+            st.setConditions(List.of(new V1PodCondition()
+                    .type("PodScheduled")
+                    .status("False")
+                    .reason("Unschedulable")
+                    .message("persistentvolumeclaim \"" + missing.get() + "\" not found")
+                    .lastTransitionTime(time(clock.instant()))));
+            pod.setStatus(st);
+            updatePod(pod);
+            return;
+        }
         pod.getSpec().setNodeName(NODE);
         V1PodStatus st = new V1PodStatus()
                 .phase("Pending")
@@ -474,9 +551,31 @@ final class FakeKubelet implements AutoCloseable {
         started.keySet().removeIf(k -> k.startsWith(prefix));
     }
 
-    /** The Pod's {@code work} volume on the host. */
+    /** The claim of the Pod's volume that does not exist, if one does not. */
+    private Optional<String> missingClaim(V1Pod pod) {
+        return claimOf(pod).filter(c -> !claims.containsKey(pod.getMetadata().getNamespace() + "/" + c));
+    }
+
+    private static Optional<String> claimOf(V1Pod pod) {
+        if (pod.getSpec().getVolumes() == null) {
+            return Optional.empty();
+        }
+        return pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getPersistentVolumeClaim() != null)
+                .map(v -> v.getPersistentVolumeClaim().getClaimName())
+                .findFirst();
+    }
+
+    /**
+     * The Pod's {@code work} volume on the host: its own folder (emptyDir, ephemeral volume), or
+     * the folder of its PersistentVolumeClaim, which every Pod mounting that claim shares.
+     */
     private Path volume(V1Pod pod) {
-        Path p = scratch.resolve("pods").resolve(pod.getMetadata().getUid()).resolve("work");
+        Optional<V1PersistentVolumeClaim> claim =
+                claimOf(pod).map(c -> claims.get(pod.getMetadata().getNamespace() + "/" + c));
+        Path p = claim.isPresent()
+                ? scratch.resolve("claims").resolve(claim.get().getMetadata().getUid())
+                : scratch.resolve("pods").resolve(pod.getMetadata().getUid()).resolve("work");
         try {
             Files.createDirectories(p);
         } catch (IOException e) {

@@ -52,7 +52,7 @@ class JobManifestTest {
     }
 
     /** What Ergon POSTs ({@link JobManifest#json}), as YAML for reading. */
-    static String yaml(V1Job job) {
+    static String yaml(Object job) {
         DumperOptions o = new DumperOptions();
         o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         o.setWidth(Integer.MAX_VALUE);
@@ -81,7 +81,7 @@ class JobManifestTest {
         return p.getAsString();
     }
 
-    private static void assertGolden(String name, V1Job job) throws IOException {
+    private static void assertGolden(String name, Object job) throws IOException {
         String yaml = yaml(job);
         Path file = GOLDEN.resolve(name + ".yaml");
         if (Boolean.getBoolean("ergon.golden.update") || !Files.exists(file)) {
@@ -374,6 +374,32 @@ class JobManifestTest {
                 .executor(TestTasks.executor("true"))
                 .build();
         assertRejected(spec, "inputs[0].content");
+    }
+
+    @Test
+    void aPhaseJobAndTheClaimOfStrategyJobPerPhase() throws IOException {
+        TaskSpec spec = TestTasks.task()
+                .id("golden-phases")
+                .content("hello\n", "/data/in.txt")
+                .output("/data/out.txt", "s3://bucket/out.txt")
+                .executor(TestTasks.executor("sort", "/data/in.txt")
+                        .image("ubuntu:24.04")
+                        .stdout("/data/out.txt"))
+                .resources(new ResourceSpec(
+                        java.util.OptionalInt.of(2),
+                        false,
+                        java.util.OptionalDouble.of(4),
+                        java.util.OptionalDouble.of(20),
+                        List.of(),
+                        Map.of(),
+                        false))
+                .build();
+        JobManifest.Phased p =
+                JobManifest.buildPhases(spec, config(Map.of("strategy", "job-per-phase", "storage-class", "fast-ssd")));
+        assertEquals(3, p.phases().size());
+        assertGolden("phase-claim", p.claim());
+        assertGolden("phase-stage-in", p.phases().get(0));
+        assertGolden("phase-executor", p.phases().get(1));
     }
 
     private static void assertRejected(TaskSpec spec, String field) {
