@@ -21,5 +21,12 @@ public enum ExecutorCapability {
     /** Still finds tasks it was given before Ergon restarted ({@link ExecutorBackend#observe} keeps working). */
     SURVIVES_RESTART,
     /** Pushes changes to the {@link ObservationListener} instead of relying on polling alone. */
-    PUSHES_CHANGES
+    PUSHES_CHANGES,
+    /**
+     * Reports an executor's stdout and stderr tails apart ({@link ExecutorResult#stdout()}, {@link
+     * ExecutorResult#stderr()}). A backend without it reports both streams, interleaved as they
+     * were written, in {@code stdout()} and leaves {@code stderr()} empty (e.g. Kubernetes, whose
+     * container logs are one stream unless the cluster enables split log queries).
+     */
+    SEPARATE_LOG_STREAMS
 }

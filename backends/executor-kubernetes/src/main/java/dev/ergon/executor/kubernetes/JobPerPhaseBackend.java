@@ -71,7 +71,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class JobPerPhaseBackend implements ExecutorBackend {
     private static final Logger LOG = System.getLogger(JobPerPhaseBackend.class.getName());
-    private static final Set<ExecutorCapability> CAPABILITIES = KubernetesExecutorBackend.CAPABILITIES;
     private static final Duration CLEANED_UP_MEMORY = Duration.ofMinutes(10);
     /** After a signal, how often and how long the phase is read from the API until it shows its end. */
     private static final Duration SIGNAL_READ_INTERVAL = Duration.ofMillis(100);
@@ -166,7 +165,7 @@ final class JobPerPhaseBackend implements ExecutorBackend {
 
     @Override
     public Set<ExecutorCapability> capabilities() {
-        return CAPABILITIES;
+        return KubernetesExecutorBackend.capabilities(config);
     }
 
     /**

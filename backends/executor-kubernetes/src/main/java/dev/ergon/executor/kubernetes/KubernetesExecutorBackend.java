@@ -62,6 +62,19 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
             ExecutorCapability.PUSHES_CHANGES,
             ExecutorCapability.SURVIVES_RESTART));
 
+    /**
+     * The capabilities with {@code config}: stdout and stderr apart only when logs are read split
+     * ({@code log-streams=split}); combined logs are reported as stdout.
+     */
+    static Set<ExecutorCapability> capabilities(KubernetesExecutorBackendConfig config) {
+        if (config.logStreams() != KubernetesExecutorBackendConfig.LogStreams.SPLIT) {
+            return CAPABILITIES;
+        }
+        EnumSet<ExecutorCapability> c = EnumSet.copyOf(CAPABILITIES);
+        c.add(ExecutorCapability.SEPARATE_LOG_STREAMS);
+        return Collections.unmodifiableSet(c);
+    }
+
     private final KubernetesExecutorBackendConfig config;
     private final KubeApi api;
     private final ClusterView view;
@@ -93,7 +106,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
 
     @Override
     public Set<ExecutorCapability> capabilities() {
-        return CAPABILITIES;
+        return capabilities(config);
     }
 
     /**

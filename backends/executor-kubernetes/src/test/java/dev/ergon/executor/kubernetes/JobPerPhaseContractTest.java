@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Strategy job-per-phase passes the same backend contract as the one-job strategy, on the same
- * shared fake cluster: one claim per task, each phase its own Job and Pod mounting it.
+ * shared fake cluster: one claim per task, each phase its own Job and Pod mounting it. It reads
+ * logs combined (the default {@code log-streams}), so the contract checks the documented
+ * behaviour without {@link dev.ergon.spi.ExecutorCapability#SEPARATE_LOG_STREAMS}; the one-job
+ * contract test reads them split.
  */
 class JobPerPhaseContractTest extends ExecutorBackendContract {
     private static ExecutorBackend backend;
@@ -19,7 +22,8 @@ class JobPerPhaseContractTest extends ExecutorBackendContract {
     @BeforeAll
     static void createBackend() {
         FakeCluster cluster = FakeCluster.shared();
-        backend = cluster.backend(cluster.newNamespace(), Map.of("strategy", "job-per-phase"));
+        backend =
+                cluster.backend(cluster.newNamespace(), Map.of("strategy", "job-per-phase", "log-streams", "combined"));
         assertEquals(Optional.empty(), backend.unavailableReason());
     }
 

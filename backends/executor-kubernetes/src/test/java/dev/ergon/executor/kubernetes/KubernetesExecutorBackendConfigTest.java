@@ -1,6 +1,7 @@
 package dev.ergon.executor.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,14 @@ class KubernetesExecutorBackendConfigTest {
         assertEquals("topology.kubernetes.io/zone", c.zoneLabel());
         assertTrue(c.watch());
         assertTrue(c.backendParametersAllowed().isEmpty(), "nothing is honoured unless the operator says so");
+    }
+
+    @Test
+    void separateLogStreamsOnlyWhenLogsAreReadSplit() {
+        assertFalse(KubernetesExecutorBackend.capabilities(config(with()))
+                .contains(dev.ergon.spi.ExecutorCapability.SEPARATE_LOG_STREAMS));
+        assertTrue(KubernetesExecutorBackend.capabilities(config(with("log-streams", "split")))
+                .contains(dev.ergon.spi.ExecutorCapability.SEPARATE_LOG_STREAMS));
     }
 
     @Test

@@ -635,7 +635,9 @@ class KubernetesExecutorBackendTest {
                         ExecutorCapability.WORKDIR_AND_ENV,
                         ExecutorCapability.VOLUMES,
                         ExecutorCapability.PUSHES_CHANGES,
-                        ExecutorCapability.SURVIVES_RESTART),
+                        ExecutorCapability.SURVIVES_RESTART,
+                        // the shared cluster's backends read logs split
+                        ExecutorCapability.SEPARATE_LOG_STREAMS),
                 backend.capabilities());
         assertEquals(ns, backend.info().get("namespace"));
     }

@@ -69,7 +69,8 @@ public final class LocalExecutorBackend implements ExecutorBackend {
             ExecutorCapability.IGNORE_ERROR,
             ExecutorCapability.WORKDIR_AND_ENV,
             ExecutorCapability.VOLUMES,
-            ExecutorCapability.PUSHES_CHANGES));
+            ExecutorCapability.PUSHES_CHANGES,
+            ExecutorCapability.SEPARATE_LOG_STREAMS));
 
     /** How long {@link #close()} and {@link #cleanup} wait for killed executors beyond the kill grace. */
     private static final Duration EXTRA_WAIT = Duration.ofSeconds(5);
