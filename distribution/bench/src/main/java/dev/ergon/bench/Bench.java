@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * ./dev bench [--clients 32] [--tasks 1000000] [--starts 200] [--staging-mib 1024] [--small-files 10000]
- *             [--k8s-tasks 10000] [--k8s-cancels 1000] [--only create,get,list,start,staging,kubernetes]
+ *             [--k8s-tasks 10000] [--k8s-in-flight 500] [--k8s-cancels 1000] [--only create,get,list,start,staging,kubernetes]
  * </pre>
  */
 public final class Bench {
@@ -69,6 +69,7 @@ public final class Bench {
         if (o.only.contains("kubernetes")) {
             new KubernetesBench(
                             o.k8sTasks,
+                            o.k8sInFlight,
                             o.k8sCancels,
                             KUBERNETES_SUBMITTERS,
                             KUBERNETES_POLL_INTERVAL,
@@ -578,6 +579,7 @@ public final class Bench {
             long stagingBytes,
             int smallFiles,
             int k8sTasks,
+            int k8sInFlight,
             int k8sCancels,
             Set<String> only) {
         /** The benchmarks that need the packaged server jar (and a PostgreSQL). */
@@ -597,6 +599,7 @@ public final class Bench {
             long stagingBytes = 1L << 30;
             int smallFiles = 10_000;
             int k8sTasks = 10_000;
+            int k8sInFlight = 500;
             int k8sCancels = 1_000;
             Set<String> only = Set.of("create", "get", "list", "start", "staging", "kubernetes");
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -613,6 +616,7 @@ public final class Bench {
                     case "--small-files" -> smallFiles = Integer.parseInt(v);
                     case "--k8s-tasks" -> k8sTasks = Integer.parseInt(v);
                     case "--k8s-cancels" -> k8sCancels = Integer.parseInt(v);
+                    case "--k8s-in-flight" -> k8sInFlight = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -621,7 +625,18 @@ public final class Bench {
                 throw new IllegalArgumentException("--only " + String.join(",", only) + ": choose from " + known);
             }
             Options o = new Options(
-                    jar, creates, clients, tasks, gets, starts, stagingBytes, smallFiles, k8sTasks, k8sCancels, only);
+                    jar,
+                    creates,
+                    clients,
+                    tasks,
+                    gets,
+                    starts,
+                    stagingBytes,
+                    smallFiles,
+                    k8sTasks,
+                    k8sInFlight,
+                    k8sCancels,
+                    only);
             if (o.needsServer() && !Files.exists(jar)) {
                 throw new IllegalArgumentException(jar + " not found: build first (./dev bench does)");
             }

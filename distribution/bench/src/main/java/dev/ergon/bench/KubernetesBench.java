@@ -39,8 +39,8 @@ import java.util.function.IntFunction;
  *
  * <p>Per cluster view (watches through informers, then polling only, in the same run): submit
  * {@code tasks} tasks (one inline input, one executor that exits 0) from {@code submitters}
- * threads as a controller would; run them to COMPLETE and clean each up, as Ergon's controller
- * does; then submit {@code cancels} tasks whose executor runs until killed, wait until they are
+ * threads, at most {@code inFlight} not yet ended at once, as Ergon's controller does ({@code
+ * ergon.controller.max-active}); run them to COMPLETE and clean each up; then submit {@code cancels} tasks whose executor runs until killed, wait until they are
  * RUNNING and cancel them all. Measured:
  *
  * <ul>
@@ -66,6 +66,7 @@ final class KubernetesBench {
     private static final String BACKEND_AGENT = "ergon-executor-kubernetes";
 
     private final int tasks;
+    private final int inFlight;
     private final int cancels;
     private final int submitters;
     private final Duration pollInterval;
@@ -77,6 +78,8 @@ final class KubernetesBench {
 
     /**
      * @param tasks tasks run to completion per view
+     * @param inFlight most tasks submitted and not yet ended at once (Ergon's controller caps them
+     *     with {@code ergon.controller.max-active})
      * @param cancels running tasks cancelled per view
      * @param submitters threads calling submit (and cancel) at once
      * @param pollInterval the polling view's {@code poll-interval}
@@ -84,12 +87,14 @@ final class KubernetesBench {
      */
     KubernetesBench(
             int tasks,
+            int inFlight,
             int cancels,
             int submitters,
             Duration pollInterval,
             Duration timeout,
             BiConsumer<String, String[]> row) {
         this.tasks = tasks;
+        this.inFlight = inFlight;
         this.cancels = cancels;
         this.submitters = submitters;
         this.pollInterval = pollInterval;
@@ -251,8 +256,10 @@ final class KubernetesBench {
     List<Result> run() throws InterruptedException {
         System.out.printf(
                 Locale.ROOT,
-                "Kubernetes executor: %,d tasks + %,d cancels per view, %d submitters, fake API server %s%n",
+                "Kubernetes executor: %,d tasks (≤ %,d in flight) + %,d cancels per view, %d submitters, fake API"
+                        + " server %s%n",
                 tasks,
+                inFlight,
                 cancels,
                 submitters,
                 cluster.api().url());
@@ -287,17 +294,33 @@ final class KubernetesBench {
             }
             long[] submitAt = new long[n];
             TaskHandle[] handles = new TaskHandle[n];
+            java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
+            ctl.onEnd(slots::release);
+            AtomicInteger failed = new AtomicInteger();
+            long end = deadline();
             long t0 = System.nanoTime();
-            int submitted = submitAll(pool, n, i -> {
-                submitAt[i] = System.nanoTime();
-                handles[i] = backend.submit(specs[i]);
-                ctl.open(i, handles[i]);
-                return handles[i];
-            });
-            if (submitted < n) {
-                problems.add((n - submitted) + " of " + n + " submits failed or timed out");
+            for (int i = 0; i < n; i++) {
+                int at = i;
+                pool.execute(() -> {
+                    try {
+                        if (!slots.tryAcquire(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                            failed.incrementAndGet();
+                            return;
+                        }
+                        submitAt[at] = System.nanoTime();
+                        handles[at] = backend.submit(specs[at]);
+                        ctl.open(at, handles[at]);
+                    } catch (InterruptedException | RuntimeException e) {
+                        failed.incrementAndGet();
+                        slots.release();
+                    }
+                });
             }
-            long[] createdLatency = new long[submitted];
+            ctl.drive(n, failed, end);
+            if (failed.get() > 0) {
+                problems.add(failed.get() + " of " + n + " submits failed or timed out");
+            }
+            long[] createdLatency = new long[n];
             long lastCreated = t0;
             int k = 0;
             for (int i = 0; i < n; i++) {
@@ -314,7 +337,6 @@ final class KubernetesBench {
             }
             createdLatency = Arrays.copyOf(createdLatency, k);
             double rate = k / ((lastCreated - t0) / 1e9);
-            ctl.drive(deadline());
             long[] completeLatency = ctl.latencies(submitAt, Phase.COMPLETE);
             Map<Phase, Integer> ends = ctl.ends();
             int completed = ends.getOrDefault(Phase.COMPLETE, 0);
@@ -460,6 +482,7 @@ final class KubernetesBench {
         private final java.util.Set<Integer> dirty = ConcurrentHashMap.newKeySet();
         private final Map<Integer, Long> endedAt = new ConcurrentHashMap<>();
         private final Map<Integer, Phase> endPhase = new ConcurrentHashMap<>();
+        private Runnable onEnd = () -> {};
 
         Controller(ExecutorBackend backend, Map<String, Integer> index) {
             this.backend = backend;
@@ -481,9 +504,14 @@ final class KubernetesBench {
             return open.size();
         }
 
-        void drive(long deadline) throws InterruptedException {
+        void onEnd(Runnable r) {
+            onEnd = r;
+        }
+
+        /** Observes until {@code expected} tasks ended (less those whose submit {@code failed}), or the deadline. */
+        void drive(int expected, AtomicInteger failed, long deadline) throws InterruptedException {
             long nextSweep = System.nanoTime();
-            while (!open.isEmpty() && System.nanoTime() < deadline) {
+            while (endPhase.size() + failed.get() < expected && System.nanoTime() < deadline) {
                 List<Integer> look;
                 if (System.nanoTime() >= nextSweep) {
                     look = new ArrayList<>(open.keySet());
@@ -504,6 +532,7 @@ final class KubernetesBench {
                         endPhase.put(i, o.phase());
                         open.remove(i);
                         backend.cleanup(h);
+                        onEnd.run();
                     }
                 }
                 if (dirty.isEmpty()) {
@@ -586,7 +615,8 @@ final class KubernetesBench {
     private void report(Result w, Result p) {
         String n = String.format(Locale.ROOT, "%,d", w.tasks());
         row.accept("kubernetes", new String[] {
-            "Kubernetes: submit " + n + " tasks → Jobs (fake API server, watch)",
+            "Kubernetes: submit " + n + " tasks, ≤ " + String.format(Locale.ROOT, "%,d", inFlight)
+                    + " in flight → Jobs (fake API server, watch)",
             String.format(Locale.ROOT, "**%,.0f Jobs/s**", w.jobsPerSecond()),
             String.format(
                     Locale.ROOT,
