@@ -35,13 +35,18 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * ./dev bench [--clients 32] [--tasks 1000000] [--starts 200] [--staging-mib 1024] [--small-files 10000]
- *             [--only create,get,list,start,staging]
+ *             [--k8s-tasks 10000] [--k8s-in-flight 500] [--k8s-cancels 1000] [--only create,get,list,start,staging,kubernetes]
  * </pre>
  */
 public final class Bench {
     private static final String TASK_JSON = "{\"name\":\"bench-%d\",\"tags\":{\"bench\":\"create\"},"
             + "\"inputs\":[{\"path\":\"/data/in.txt\",\"content\":\"hello\"}],"
             + "\"executors\":[{\"image\":\"debian:bookworm\",\"command\":[\"sh\",\"-c\",\"cat /data/in.txt\"]}]}";
+
+    /** Threads calling the Kubernetes backend's submit at once, as a controller's workers would. */
+    private static final int KUBERNETES_SUBMITTERS = 8;
+    /** The polling view's interval: the production default of {@code poll-interval}. */
+    private static final Duration KUBERNETES_POLL_INTERVAL = Duration.ofSeconds(5);
 
     private final Options o;
     private final HttpClient http =
@@ -60,10 +65,21 @@ public final class Bench {
         Path work = Files.createTempDirectory("ergon-bench");
         if (o.only.contains("staging")) {
             new StagingBench(work, o.stagingBytes, o.smallFiles, (k, cols) -> row(cols)).run();
-            if (o.only.equals(Set.of("staging"))) {
-                print();
-                return;
-            }
+        }
+        if (o.only.contains("kubernetes")) {
+            new KubernetesBench(
+                            o.k8sTasks,
+                            o.k8sInFlight,
+                            o.k8sCancels,
+                            KUBERNETES_SUBMITTERS,
+                            KUBERNETES_POLL_INTERVAL,
+                            Duration.ofMinutes(30),
+                            (k, cols) -> row(cols))
+                    .run();
+        }
+        if (!o.needsServer()) {
+            print();
+            return;
         }
         System.out.printf(
                 "Ergon benchmark (%d cores, %s, Java %s); work folder %s%n",
@@ -562,7 +578,17 @@ public final class Bench {
             int starts,
             long stagingBytes,
             int smallFiles,
+            int k8sTasks,
+            int k8sInFlight,
+            int k8sCancels,
             Set<String> only) {
+        /** The benchmarks that need the packaged server jar (and a PostgreSQL). */
+        private static final Set<String> SERVER_BENCHMARKS = Set.of("create", "get", "list", "start");
+
+        boolean needsServer() {
+            return only.stream().anyMatch(SERVER_BENCHMARKS::contains);
+        }
+
         static Options parse(String[] args) {
             Path jar = Path.of("distribution/server/target/ergon-server.jar");
             int creates = 20_000;
@@ -572,7 +598,10 @@ public final class Bench {
             int starts = 200;
             long stagingBytes = 1L << 30;
             int smallFiles = 10_000;
-            Set<String> only = Set.of("create", "get", "list", "start", "staging");
+            int k8sTasks = 10_000;
+            int k8sInFlight = 500;
+            int k8sCancels = 1_000;
+            Set<String> only = Set.of("create", "get", "list", "start", "staging", "kubernetes");
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String v = args[i + 1];
                 switch (args[i]) {
@@ -585,13 +614,33 @@ public final class Bench {
                     case "--only" -> only = Set.of(v.split(","));
                     case "--staging-mib" -> stagingBytes = Long.parseLong(v) << 20;
                     case "--small-files" -> smallFiles = Integer.parseInt(v);
+                    case "--k8s-tasks" -> k8sTasks = Integer.parseInt(v);
+                    case "--k8s-cancels" -> k8sCancels = Integer.parseInt(v);
+                    case "--k8s-in-flight" -> k8sInFlight = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            if (!Files.exists(jar)) {
+            Set<String> known = Set.of("create", "get", "list", "start", "staging", "kubernetes");
+            if (!known.containsAll(only)) {
+                throw new IllegalArgumentException("--only " + String.join(",", only) + ": choose from " + known);
+            }
+            Options o = new Options(
+                    jar,
+                    creates,
+                    clients,
+                    tasks,
+                    gets,
+                    starts,
+                    stagingBytes,
+                    smallFiles,
+                    k8sTasks,
+                    k8sInFlight,
+                    k8sCancels,
+                    only);
+            if (o.needsServer() && !Files.exists(jar)) {
                 throw new IllegalArgumentException(jar + " not found: build first (./dev bench does)");
             }
-            return new Options(jar, creates, clients, tasks, gets, starts, stagingBytes, smallFiles, only);
+            return o;
         }
     }
 }

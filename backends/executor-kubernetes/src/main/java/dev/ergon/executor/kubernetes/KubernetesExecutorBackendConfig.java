@@ -149,8 +149,8 @@ record KubernetesExecutorBackendConfig(
                         KUBECONFIG,
                         Type.PATH,
                         null,
-                        "A kubeconfig file to use (default: in-cluster service account, else $KUBECONFIG, else"
-                                + " ~/.kube/config)."),
+                        "A kubeconfig file to use (default: $KUBECONFIG, else ~/.kube/config, else the in-cluster"
+                                + " service account)."),
                 ConfigProperty.optional(
                         API_URL,
                         Type.STRING,

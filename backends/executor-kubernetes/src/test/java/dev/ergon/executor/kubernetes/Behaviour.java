@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * FakeCluster#script}). Unscripted images run their command for real in a bubblewrap sandbox
  * ({@link SandboxRun}); the filer image runs {@link FakeFiler}. The fake kubelet asks {@link
  * #start} once per step until the container starts, then polls the {@link Run} once per step.
+ * Public only for {@code distribution/bench} (through the test-jar).
  */
-interface Behaviour {
+public interface Behaviour {
     /** The container {@code container} of pod {@code pod}; its volume {@code work} lives at {@code volume} on the host. */
     record Context(V1Pod pod, V1Container container, Path volume, Path scratch, Runnable wake) {}
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -47,11 +48,15 @@ import java.util.function.Predicate;
  *
  * What it does not do (the fake kubelet in {@link FakeCluster} supplies controllers): defaulting,
  * admission, status-subresource isolation, garbage collection, finalizers.
+ *
+ * <p>Public, with {@link #url}, {@link #requests} and {@link #onAnswered}, only so that {@code
+ * distribution/bench} can drive the same fake through this module's test-jar.
  */
-final class FakeApiServer implements AutoCloseable {
+public final class FakeApiServer implements AutoCloseable {
     /** One request as the server saw it. {@code name} is the object's name for creates (from the body). */
-    record Request(String method, String path, String userAgent, String name) {
-        boolean isWrite() {
+    public record Request(String method, String path, String userAgent, String name) {
+        /** POST, PUT, PATCH or DELETE. */
+        public boolean isWrite() {
             return !method.equals("GET");
         }
     }
@@ -75,10 +80,13 @@ final class FakeApiServer implements AutoCloseable {
 
     private final Shim dispatcher = new Shim();
     private final KubernetesMockServer server;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Guarded by itself; not copy-on-write, because a benchmark adds hundreds of thousands. */
+    private final List<Request> requests = new ArrayList<>();
+
     private final List<Fault> faults = new ArrayList<>();
     private final Map<String, Log> logs = new ConcurrentHashMap<>();
     private final List<Runnable> writeListeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Request, Integer>> answeredListeners = new CopyOnWriteArrayList<>();
     private final String url;
 
     /** How long an empty watch waits before it ends (the client then watches again at once). */
@@ -90,7 +98,7 @@ final class FakeApiServer implements AutoCloseable {
         url = "http://127.0.0.1:" + server.getPort();
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
@@ -100,8 +108,19 @@ final class FakeApiServer implements AutoCloseable {
     }
 
     /** Every request so far. */
-    List<Request> requests() {
-        return List.copyOf(requests);
+    public List<Request> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /**
+     * Calls {@code l} with every request and its status code once the server has answered it (for
+     * a create answered 201, the object is stored by then), on the server's thread; {@code l} must
+     * be fast.
+     */
+    public void onAnswered(BiConsumer<Request, Integer> l) {
+        answeredListeners.add(l);
     }
 
     /**
@@ -162,7 +181,18 @@ final class FakeApiServer implements AutoCloseable {
                 name = nameOf(r.getBody() == null ? "" : new String(r.getBody().getBytes(), StandardCharsets.UTF_8));
             }
             Request req = new Request(r.getMethod(), path, agent, name);
-            requests.add(req);
+            synchronized (requests) {
+                requests.add(req);
+            }
+            MockResponse resp = answer(r, req, path);
+            if (!answeredListeners.isEmpty()) {
+                int code = resp.code();
+                answeredListeners.forEach(l -> l.accept(req, code));
+            }
+            return resp;
+        }
+
+        private MockResponse answer(RecordedRequest r, Request req, String path) {
             synchronized (faults) {
                 for (Fault f : faults) {
                     if (f.times > 0 && f.match.test(req)) {

@@ -24,10 +24,14 @@ import java.util.stream.Collectors;
  * <p>Images: {@link #FILER_IMAGE} runs {@link FakeFiler}; an image given a {@link Behaviour} with
  * {@link #script} does that; any other image runs its command for real in a bubblewrap sandbox
  * ({@link SandboxRun}).
+ *
+ * <p>Public (with {@link #shared}, {@link #api}, {@link #newNamespace}, {@link #script}, {@link
+ * #backend} and {@link #wake}) only so that {@code distribution/bench} drives this same fake
+ * through the module's test-jar; there is no second copy.
  */
-final class FakeCluster {
+public final class FakeCluster {
     /** The filer image the backends under test are configured with. */
-    static final String FILER_IMAGE = "ergon/filer:test";
+    public static final String FILER_IMAGE = "ergon/filer:test";
 
     static final String PREFIX = "ergon.executor.kubernetes.";
 
@@ -60,14 +64,14 @@ final class FakeCluster {
     }
 
     /** The cluster of this JVM. */
-    static synchronized FakeCluster shared() {
+    public static synchronized FakeCluster shared() {
         if (shared == null) {
             shared = new FakeCluster();
         }
         return shared;
     }
 
-    FakeApiServer api() {
+    public FakeApiServer api() {
         return api;
     }
 
@@ -80,17 +84,17 @@ final class FakeCluster {
     }
 
     /** Makes the kubelet look now (e.g. after opening a {@link Behaviour#gate}). */
-    void wake() {
+    public void wake() {
         kubelet.wake();
     }
 
     /** A namespace no other test uses. */
-    String newNamespace() {
+    public String newNamespace() {
         return "ns-" + namespaces.incrementAndGet();
     }
 
     /** Containers of image {@code image} behave as {@code b} from now on. */
-    void script(String image, Behaviour b) {
+    public void script(String image, Behaviour b) {
         scripts.put(image, b);
     }
 
@@ -116,12 +120,12 @@ final class FakeCluster {
     }
 
     /** A backend in {@code namespace}, created through its provider as Ergon does. */
-    ExecutorBackend backend(String namespace, Map<String, String> overrides) {
+    public ExecutorBackend backend(String namespace, Map<String, String> overrides) {
         return backend(namespace, overrides, Map.of());
     }
 
     /** A backend in {@code namespace} whose host offers {@code services} (e.g. an event bus). */
-    ExecutorBackend backend(String namespace, Map<String, String> overrides, Map<Class<?>, Object> services) {
+    public ExecutorBackend backend(String namespace, Map<String, String> overrides, Map<Class<?>, Object> services) {
         try {
             Path data = Files.createDirectories(scratch.resolve("data").resolve(namespace));
             TestProviderContext context =
