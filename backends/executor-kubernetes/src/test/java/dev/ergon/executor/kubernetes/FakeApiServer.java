@@ -164,6 +164,9 @@ public final class FakeApiServer implements AutoCloseable {
 
     private final class Shim extends KubernetesCrudDispatcher {
         private final List<Event> events = new ArrayList<>();
+        /** Whether {@link #events} is in resourceVersion order, so a watch can start by binary search. */
+        private boolean eventsInOrder = true;
+
         private long compactedBelow;
         final AtomicLong expired = new AtomicLong();
 
@@ -279,17 +282,41 @@ public final class FakeApiServer implements AutoCloseable {
             synchronized (events) {
                 if (newState == null) {
                     long rv = requestResourceVersion();
-                    events.add(
-                            new Event(rv, "DELETED", withVersion(existing, rv), attributes(existing, pathAttributes)));
+                    append(new Event(rv, "DELETED", withVersion(existing, rv), attributes(existing, pathAttributes)));
                 } else {
                     long rv = versionOf(newState);
-                    events.add(new Event(
+                    append(new Event(
                             rv,
                             existing == null ? "ADDED" : "MODIFIED",
                             newState,
                             attributes(newState, pathAttributes)));
                 }
             }
+        }
+
+        private void append(Event e) {
+            if (!events.isEmpty() && events.getLast().rv() > e.rv()) {
+                eventsInOrder = false;
+            }
+            events.add(e);
+        }
+
+        /** The index of the first event after {@code rv}: a binary search while the log is in order. */
+        private int firstAfter(long rv) {
+            if (!eventsInOrder) {
+                return 0;
+            }
+            int lo = 0;
+            int hi = events.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (events.get(mid).rv() <= rv) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
         }
 
         private AttributeSet attributes(String json, AttributeSet pathAttributes) {
@@ -301,6 +328,7 @@ public final class FakeApiServer implements AutoCloseable {
             synchronized (events) {
                 compactedBelow = requestResourceVersion();
                 events.clear();
+                eventsInOrder = true;
             }
         }
 
@@ -319,7 +347,8 @@ public final class FakeApiServer implements AutoCloseable {
                                     "{\"type\":\"ERROR\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
                                             + "\"code\":410,\"reason\":\"Expired\",\"message\":\"too old resource version\"}}\n");
                 }
-                for (Event e : events) {
+                // Only the events after the watch's version are read: a watch costs what is new.
+                for (Event e : events.subList(firstAfter(from), events.size())) {
                     if (e.rv() > from && e.attributes().matches(query)) {
                         body.append("{\"type\":\"")
                                 .append(e.type())

@@ -172,8 +172,20 @@ final class FakeKubelet implements AutoCloseable {
                 progressed = true;
             }
         }
+        // Pods by owning Job, in one pass, so a step costs O(jobs + pods), not O(jobs × pods).
+        Map<String, List<V1Pod>> podsByJob = new HashMap<>();
+        for (V1Pod p : pods) {
+            String owner = p.getMetadata().getLabels() == null
+                    ? null
+                    : p.getMetadata().getLabels().get(JobNames.JOB_NAME_LABEL);
+            if (owner != null) {
+                podsByJob
+                        .computeIfAbsent(p.getMetadata().getNamespace() + "/" + owner, k -> new ArrayList<>())
+                        .add(p);
+            }
+        }
         for (V1Job j : jobs) {
-            List<V1Pod> own = pods.stream().filter(p -> ownedBy(p, j)).toList();
+            List<V1Pod> own = podsByJob.getOrDefault(key(j.getMetadata()), List.of());
             progressed |= jobController(j, own);
         }
         for (V1Pod p : pods) {
@@ -620,13 +632,6 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     // ---- helpers ----
-
-    private static boolean ownedBy(V1Pod p, V1Job j) {
-        Map<String, String> l = p.getMetadata().getLabels();
-        return l != null
-                && j.getMetadata().getName().equals(l.get(JobNames.JOB_NAME_LABEL))
-                && j.getMetadata().getNamespace().equals(p.getMetadata().getNamespace());
-    }
 
     private static Optional<V1JobCondition> cond(V1JobStatus st, String type) {
         if (st.getConditions() == null) {
