@@ -3,7 +3,7 @@
 #   /opt/java        a jlink runtime made from the build JDK (JAVA_HOME)
 #   /app             ergon-server.jar + libs/ (the path the Helm chart runs: java -jar /app/ergon-server.jar)
 #   /lib*, /usr/lib* the glibc, zlib, ... libraries the runtime links to, copied from the build machine
-#   /etc             passwd/group with the non-root user ergon (10001), nsswitch.conf
+#   /etc             passwd/group with the non-root user ergon (10001), nsswitch.conf, hosts
 #   /tmp, /var/lib/ergon   empty, world-writable (Kubernetes mounts emptyDirs there)
 # Usage: assemble-root.sh <jdk> <server-target-dir> <root> <modules> [<classes-dir>]
 # (Jib wants the module's classes folder to exist, though the image takes nothing from it.)
@@ -97,6 +97,9 @@ passwd: files
 group: files
 hosts: files dns
 N
+# Docker and the kubelet mount their own /etc/hosts; this one is for runtimes that do not, so that
+# localhost resolves (the embedded PostgreSQL is reached as localhost)
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
 # A fixed time for every file (Jib sets its own on the layers; this keeps the folder stable too)
 find "$root" -exec touch -h -d @1 {} +
 echo "image root: $(du -sh "$root" | cut -f1) in $((SECONDS - start)) s (jlink, CDS archive, libraries)"
