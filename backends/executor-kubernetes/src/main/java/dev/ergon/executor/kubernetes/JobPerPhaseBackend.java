@@ -261,14 +261,7 @@ final class JobPerPhaseBackend implements ExecutorBackend {
             }
             return observe(t, !view.synced() || !t.seen);
         } catch (ApiException | ErgonException e) {
-            String why = e instanceof ApiException a ? KubeApi.describe(a) : e.getMessage();
-            Observation last = t == null ? null : t.last;
-            List<String> logs = new ArrayList<>(last == null ? List.of() : last.systemLogs());
-            logs.add("the Kubernetes API could not be reached to observe the task: " + why);
-            return new Observation(
-                    last == null ? Phase.INITIALIZING : last.phase(),
-                    last == null ? List.of() : last.executors(),
-                    logs);
+            return ObservationMapper.unreachable(t == null ? null : t.last, e);
         }
     }
 

@@ -179,14 +179,7 @@ public final class KubernetesExecutorBackend implements ExecutorBackend {
         try {
             s = snapshot(handle.taskId(), jobName, r);
         } catch (ApiException | ErgonException e) {
-            String why = e instanceof ApiException a ? KubeApi.describe(a) : e.getMessage();
-            Observation last = r == null ? null : r.last;
-            List<String> logs = new ArrayList<>(last == null ? List.of() : last.systemLogs());
-            logs.add("the Kubernetes API could not be reached to observe the task: " + why);
-            return new Observation(
-                    last == null ? Phase.INITIALIZING : last.phase(),
-                    last == null ? List.of() : last.executors(),
-                    logs);
+            return ObservationMapper.unreachable(r == null ? null : r.last, e);
         }
         if (s.job() == null) {
             if (r != null && (r.seen || r.created != null)) {

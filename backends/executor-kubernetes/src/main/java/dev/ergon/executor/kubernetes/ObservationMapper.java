@@ -6,6 +6,7 @@ import dev.ergon.executor.kubernetes.LogReader.LogTail;
 import dev.ergon.spi.ExecutorResult;
 import dev.ergon.spi.Observation;
 import dev.ergon.spi.Phase;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
@@ -497,5 +498,18 @@ final class ObservationMapper {
 
     private static Optional<Instant> instant(OffsetDateTime t) {
         return t == null ? Optional.empty() : Optional.of(t.toInstant());
+    }
+
+    /**
+     * What {@code observe} says when the API server cannot be reached: the last observation (or
+     * INITIALIZING when there is none) with a system log line saying why; never a terminal
+     * change, so a flaky API server ends no task.
+     */
+    static Observation unreachable(Observation last, Exception e) {
+        String why = e instanceof ApiException a ? KubeApi.describe(a) : e.getMessage();
+        List<String> logs = new ArrayList<>(last == null ? List.of() : last.systemLogs());
+        logs.add("the Kubernetes API could not be reached to observe the task: " + why);
+        return new Observation(
+                last == null ? Phase.INITIALIZING : last.phase(), last == null ? List.of() : last.executors(), logs);
     }
 }
