@@ -47,7 +47,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * {@link Event}: once staging has succeeded the role publishes it on the event bus its own config
  * names ({@code ergon.events}, e.g. {@code ERGON_EVENTS=redis} and {@code
  * ERGON_EVENTS_REDIS_URL}), so the controller starts the next phase without waiting for its Job
- * watch. Best effort: without {@code ergon.events} nothing is published; a bus that cannot be
+ * watch. Best effort: without {@code ergon.events}, or with the database bus {@code postgres},
+ * nothing is published; a bus that cannot be
  * created or reached is reported in one line on {@code err} and never fails the phase; the whole
  * publish is bounded by {@link #PHASE_EVENT_DEADLINE}.
  */
@@ -157,13 +158,16 @@ public final class FilerRole {
 
     /**
      * The event bus {@code ergon.events} names, created as the server creates it but without a
-     * database: empty when {@code ergon.events} is not set (the filer role then publishes nothing).
+     * database: empty when {@code ergon.events} is not set or is {@code postgres} (the server's
+     * default, LISTEN/NOTIFY on Ergon's database, which a filer container has no access to); the
+     * filer role then publishes nothing.
      *
-     * @throws ErgonException when the name is unknown or the bus needs what a container lacks
+     * @throws ErgonException when the name is unknown or the bus cannot be created
      */
     static Optional<EventBus> configuredBus(Config config) {
-        Optional<String> name =
-                config.getOptionalValue("ergon.events", String.class).filter(s -> !s.isBlank());
+        Optional<String> name = config.getOptionalValue("ergon.events", String.class)
+                .map(String::strip)
+                .filter(s -> !s.isEmpty() && !s.equals("postgres"));
         if (name.isEmpty()) {
             return Optional.empty();
         }

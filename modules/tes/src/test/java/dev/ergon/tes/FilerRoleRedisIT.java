@@ -118,4 +118,14 @@ class FilerRoleRedisIT {
                 e);
         assertTrue(out.toString().contains("1 input(s) staged"), out.toString());
     }
+
+    @Test
+    void noBusOrTheDatabaseBusMeansNothingToPublish() {
+        assertTrue(FilerRole.configuredBus(config(Map.of())).isEmpty());
+        assertTrue(FilerRole.configuredBus(config(Map.of("ergon.events", "postgres")))
+                .isEmpty());
+        int rc = run("t-" + UUID.randomUUID(), config(Map.of("ergon.events", "postgres")));
+        assertEquals(0, rc, err.toString());
+        assertEquals("", err.toString());
+    }
 }
