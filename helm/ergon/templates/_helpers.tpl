@@ -95,7 +95,22 @@ Config maps back. Secrets are not here: they reach the container through secretK
 {{- with .Values.tasks.activeDeadline }}{{ $_ := set $c (print $k "active-deadline") (toString .) }}{{ end }}
 {{- with .Values.tasks.ttlAfterFinished }}{{ $_ := set $c (print $k "ttl-after-finished") (toString .) }}{{ end }}
 {{- with .Values.tasks.terminationGracePeriod }}{{ $_ := set $c (print $k "termination-grace-period") (toString .) }}{{ end }}
+{{- $_ := set $c (print $k "strategy") .Values.tasks.strategy }}
+{{- if eq .Values.tasks.strategy "job-per-phase" }}
+{{- /* job-per-phase always uses one PVC per task */}}
+{{- $_ := set $c (print $k "storage") "pvc" }}
+{{- $_ := set $c (print $k "phase-events") (toString .Values.tasks.phaseEvents) }}
+{{- if and .Values.tasks.phaseEvents (eq .Values.events.type "redis") }}
+{{- if .Values.events.redis.existingSecret }}
+{{- $_ := set $c (print $k "phase-events.redis-url-secret") (print .Values.events.redis.existingSecret "/" .Values.events.redis.urlKey) }}
+{{- else }}
+{{- $_ := set $c (print $k "phase-events.redis-url") .Values.events.redis.url }}
+{{- end }}
+{{- $_ := set $c (print $k "phase-events.redis-channel") .Values.events.redis.channel }}
+{{- end }}
+{{- else }}
 {{- $_ := set $c (print $k "storage") .Values.tasks.storage.type }}
+{{- end }}
 {{- with .Values.tasks.storage.storageClass }}{{ $_ := set $c (print $k "storage-class") . }}{{ end }}
 {{- with .Values.tasks.storage.defaultSize }}{{ $_ := set $c (print $k "default-disk") (toString .) }}{{ end }}
 {{- with .Values.tasks.kueue.queueName }}{{ $_ := set $c (print $k "kueue.queue-name") . }}{{ end }}
@@ -103,6 +118,13 @@ Config maps back. Secrets are not here: they reach the container through secretK
 {{- $_ := set $c (print $k "watch") (toString .Values.tasks.watch) }}
 {{- with .Values.tasks.pollInterval }}{{ $_ := set $c (print $k "poll-interval") (toString .) }}{{ end }}
 {{- $_ := set $c (print $k "log-streams") .Values.tasks.logStreams }}
+{{- $_ := set $c "ergon.events" .Values.events.type }}
+{{- if eq .Values.events.type "redis" }}
+{{- if not .Values.events.redis.existingSecret }}
+{{- $_ := set $c "ergon.events.redis.url" .Values.events.redis.url }}
+{{- end }}
+{{- $_ := set $c "ergon.events.redis.channel" .Values.events.redis.channel }}
+{{- end }}
 {{- with .Values.objectStore.endpoint }}{{ $_ := set $c "ergon.filer.jclouds.s3.endpoint" . }}{{ end }}
 {{- with .Values.objectStore.region }}{{ $_ := set $c "ergon.filer.jclouds.s3.region" . }}{{ end }}
 {{- range $key, $value := .Values.config }}
@@ -118,6 +140,9 @@ Config maps back. Secrets are not here: they reach the container through secretK
 {{- end }}
 {{- if and .Values.tasks.kueue.priorityClass (not .Values.tasks.kueue.queueName) }}
 {{- fail "tasks.kueue.priorityClass needs tasks.kueue.queueName" }}
+{{- end }}
+{{- if and (eq .Values.events.type "redis") (not .Values.events.redis.existingSecret) (not .Values.events.redis.url) }}
+{{- fail "events.type=redis needs events.redis.existingSecret (a Secret with the Redis URL) or events.redis.url (without a password)" }}
 {{- end }}
 {{- if and .Values.objectStore.endpoint (not .Values.objectStore.existingSecret) }}
 {{- fail "objectStore.existingSecret is required with objectStore.endpoint" }}

@@ -64,6 +64,9 @@ class ChartTest {
 
     static final String KUEUE_RULE = "kueue.x-k8s.io/workloads: get,list,watch";
 
+    /** Strategy job-per-phase creates, reads (after a restart) and deletes one claim per task. */
+    static final String CLAIM_RULE = "/persistentvolumeclaims: create,delete,get";
+
     private static final Map<Path, List<Object>> RENDERED = new ConcurrentHashMap<>();
 
     static Stream<Path> scenarios() throws IOException {
@@ -177,6 +180,10 @@ class ChartTest {
         if (!queue.isEmpty()) {
             expected.add(KUEUE_RULE);
         }
+        boolean phased = value(values, "tasks.strategy").equals("job-per-phase");
+        if (phased) {
+            expected.add(CLAIM_RULE);
+        }
         Set<String> actual = rules(role);
         assertEquals(expected, actual, "Role rules");
         assertTrue(actual.stream().noneMatch(r -> r.contains("secrets")), "no access to secrets");
@@ -197,6 +204,55 @@ class ChartTest {
         assertEquals(
                 queue.isEmpty() ? null : queue, config.getData().get("ERGON_EXECUTOR_KUBERNETES_KUEUE_QUEUE_NAME"));
         assertEquals(tasksNamespace, config.getData().get("ERGON_EXECUTOR_KUBERNETES_NAMESPACE"));
+        assertEquals(phased ? "job-per-phase" : "one-job", config.getData().get("ERGON_EXECUTOR_KUBERNETES_STRATEGY"));
+        if (phased) {
+            assertEquals("pvc", config.getData().get("ERGON_EXECUTOR_KUBERNETES_STORAGE"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void redisOnlyThroughASecretReferenceAlsoForThePhaseJobs(Path valuesFile) throws IOException {
+        List<Object> objects = render(valuesFile);
+        Map<String, Object> values = values(valuesFile);
+        V1ConfigMap config = one(objects, V1ConfigMap.class);
+        Map<String, String> data = config.getData();
+        boolean redis = value(values, "events.type").equals("redis");
+        assertEquals(redis ? "redis" : "postgres", data.get("ERGON_EVENTS"));
+        V1Container server = one(objects, V1Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst();
+        V1EnvVar url = Objects.requireNonNullElse(server.getEnv(), List.<V1EnvVar>of()).stream()
+                .filter(e -> e.getName().equals("ERGON_EVENTS_REDIS_URL"))
+                .findFirst()
+                .orElse(null);
+        String secret = value(values, "events.redis.existingSecret");
+        String phaseRef = data.get("ERGON_EXECUTOR_KUBERNETES_PHASE_EVENTS_REDIS_URL_SECRET");
+        if (redis && !secret.isEmpty()) {
+            String key = value(values, "events.redis.urlKey").isEmpty() ? "url" : value(values, "events.redis.urlKey");
+            assertNull(url.getValue(), "the Redis URL may hold a password: never inline");
+            assertEquals(secret, url.getValueFrom().getSecretKeyRef().getName());
+            assertEquals(key, url.getValueFrom().getSecretKeyRef().getKey());
+            assertNull(data.get("ERGON_EVENTS_REDIS_URL"));
+            if (value(values, "tasks.strategy").equals("job-per-phase")) {
+                assertEquals(secret + "/" + key, phaseRef, "the phase Jobs reference the same Secret");
+                assertEquals(
+                        data.get("ERGON_EVENTS_REDIS_CHANNEL"),
+                        data.get("ERGON_EXECUTOR_KUBERNETES_PHASE_EVENTS_REDIS_CHANNEL"),
+                        "the filers publish on the server's channel");
+            }
+        } else {
+            assertNull(url);
+            assertNull(phaseRef);
+        }
+        if (!redis) {
+            assertTrue(
+                    data.keySet().stream().noneMatch(k -> k.contains("REDIS")),
+                    data.keySet().toString());
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -426,5 +482,19 @@ class ChartTest {
                 Helm.get().exec("template", RELEASE, CHART.toString(), "--set", "tasks.kueue.priorityClass=high");
         assertNotEquals(0, orphanPriority.exit());
         assertTrue(orphanPriority.output().contains("needs tasks.kueue.queueName"), orphanPriority.output());
+        Helm.Result redisWithout = Helm.get().exec("template", RELEASE, CHART.toString(), "--set", "events.type=redis");
+        assertNotEquals(0, redisWithout.exit());
+        assertTrue(redisWithout.output().contains("events.redis.existingSecret"), redisWithout.output());
+        Helm.Result redisPassword = Helm.get()
+                .exec(
+                        "template",
+                        RELEASE,
+                        CHART.toString(),
+                        "--set",
+                        "events.type=redis",
+                        "--set",
+                        "events.redis.url=redis://:hunter2@redis:6379");
+        assertNotEquals(0, redisPassword.exit());
+        assertFalse(redisPassword.output().contains("ERGON_EVENTS_REDIS_URL"), redisPassword.output());
     }
 }

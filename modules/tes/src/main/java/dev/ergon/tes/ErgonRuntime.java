@@ -77,7 +77,10 @@ public class ErgonRuntime {
         filers = Filers.load(name -> new ConfigProviderContext(
                 config, "ergon.filer." + name + ".", declaredFiler(name), providerDir("filer-" + name), services));
         staging = new StagingService(filers, settings.stagingConcurrency());
-        backend = createBackend(config, services);
+        // The backend gets the bus too (e.g. the Kubernetes job-per-phase strategy listens for
+        // the phase completions its filer containers publish); the database stays its own.
+        Map<Class<?>, Object> backendServices = Map.of(DataSource.class, database.dataSource(), EventBus.class, events);
+        backend = createBackend(config, backendServices);
         backend.unavailableReason()
                 .ifPresent(r -> LOG.log(
                         Level.WARNING,

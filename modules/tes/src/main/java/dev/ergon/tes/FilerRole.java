@@ -1,6 +1,10 @@
 package dev.ergon.tes;
 
 import dev.ergon.spi.ErgonException;
+import dev.ergon.spi.ErrorKind;
+import dev.ergon.spi.Event;
+import dev.ergon.spi.EventBus;
+import dev.ergon.spi.EventBusProvider;
 import dev.ergon.spi.ExecutorSpec;
 import dev.ergon.spi.FileType;
 import dev.ergon.spi.FilerProvider;
@@ -18,11 +22,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -33,17 +42,153 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * {@code backends/executor-kubernetes/README.md}); the same {@link StagingService} and filers
  * as Ergon's own staging move the files, configured by {@code ergon.filer.*}. No server, no
  * database.
+ *
+ * <p>With the job-per-phase strategy the container also gets {@code ERGON_PHASE_EVENT}, an encoded
+ * {@link Event}: once staging has succeeded the role publishes it on the event bus its own config
+ * names ({@code ergon.events}, e.g. {@code ERGON_EVENTS=redis} and {@code
+ * ERGON_EVENTS_REDIS_URL}), so the controller starts the next phase without waiting for its Job
+ * watch. Best effort: without {@code ergon.events}, or with the database bus {@code postgres},
+ * nothing is published; a bus that cannot be
+ * created or reached is reported in one line on {@code err} and never fails the phase; the whole
+ * publish is bounded by {@link #PHASE_EVENT_DEADLINE}.
  */
 public final class FilerRole {
     private FilerRole() {}
 
+    /** The environment variable holding the event to publish after success (job-per-phase). */
+    public static final String PHASE_EVENT_ENV = "ERGON_PHASE_EVENT";
+
+    /** The longest the phase event may hold the container up: creating the bus, publishing. */
+    static final Duration PHASE_EVENT_DEADLINE = Duration.ofSeconds(5);
+
+    /** Opens the event bus the filer role publishes on; empty when none is configured. */
+    @FunctionalInterface
+    interface BusOpener {
+        Optional<EventBus> open();
+    }
+
     /**
-     * Runs one staging role.
+     * Runs one staging role as the container does: the phase event from {@code
+     * ERGON_PHASE_EVENT}, the bus from {@code ergon.events}.
      *
-     * @return the process exit code: 0 on success; 2 for bad instructions; 1 when staging failed
-     *     (the reason is on {@code err})
+     * @return as {@link #run(String, String, Optional, BusOpener, PrintStream, PrintStream)}
      */
     public static int run(String role, String specJson, PrintStream out, PrintStream err) {
+        return run(
+                role,
+                specJson,
+                Optional.ofNullable(System.getenv(PHASE_EVENT_ENV)),
+                () -> configuredBus(ConfigProvider.getConfig()),
+                out,
+                err);
+    }
+
+    /**
+     * Runs one staging role, then, if it succeeded and {@code phaseEvent} is given, publishes it on
+     * the bus {@code buses} opens (best effort, see the class comment).
+     *
+     * @return the process exit code: 0 on success; 2 for bad instructions; 1 when staging failed
+     *     (the reason is on {@code err}). Publishing never changes it.
+     */
+    static int run(
+            String role,
+            String specJson,
+            Optional<String> phaseEvent,
+            BusOpener buses,
+            PrintStream out,
+            PrintStream err) {
+        int rc = stage(role, specJson, out, err);
+        if (rc == 0) {
+            phaseEvent
+                    .filter(s -> !s.isBlank())
+                    .ifPresent(e -> publishPhaseEvent(role, e, buses, PHASE_EVENT_DEADLINE, out, err));
+        }
+        return rc;
+    }
+
+    /**
+     * Publishes the encoded event {@code payload} on the bus {@code buses} opens, within {@code
+     * deadline}. Never throws: whatever goes wrong is one line on {@code err}.
+     */
+    static void publishPhaseEvent(
+            String role, String payload, BusOpener buses, Duration deadline, PrintStream out, PrintStream err) {
+        String what = "ergon " + role + ": phase event not published (the Job watch reports the phase instead): ";
+        Event event;
+        try {
+            event = Event.decode(payload.strip());
+        } catch (IllegalArgumentException e) {
+            err.println(what + PHASE_EVENT_ENV + " is not an encoded event");
+            return;
+        }
+        CompletableFuture<Boolean> published = new CompletableFuture<>();
+        // A daemon thread: a bus that hangs (an unreachable host, a stuck close) cannot keep the
+        // container from exiting once the deadline has passed.
+        Thread publisher = new Thread(
+                () -> {
+                    try {
+                        Optional<EventBus> bus = buses.open();
+                        if (bus.isEmpty()) {
+                            published.complete(false);
+                            return;
+                        }
+                        try (EventBus b = bus.get()) {
+                            b.publish(event);
+                            published.complete(true);
+                        }
+                    } catch (RuntimeException | LinkageError e) {
+                        published.completeExceptionally(e);
+                    }
+                },
+                "ergon-phase-event");
+        publisher.setDaemon(true);
+        publisher.start();
+        try {
+            if (published.get(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                out.println("ergon " + role + ": phase event published");
+            }
+        } catch (TimeoutException e) {
+            err.println(what + "no answer within " + deadline.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            err.println(what + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println(what + "interrupted");
+        }
+    }
+
+    /**
+     * The event bus {@code ergon.events} names, created as the server creates it but without a
+     * database: empty when {@code ergon.events} is not set or is {@code postgres} (the server's
+     * default, LISTEN/NOTIFY on Ergon's database, which a filer container has no access to); the
+     * filer role then publishes nothing.
+     *
+     * @throws ErgonException when the name is unknown or the bus cannot be created
+     */
+    static Optional<EventBus> configuredBus(Config config) {
+        Optional<String> name = config.getOptionalValue("ergon.events", String.class)
+                .map(String::strip)
+                .filter(s -> !s.isEmpty() && !s.equals("postgres"));
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> found = new ArrayList<>();
+        for (EventBusProvider p : ServiceLoader.load(EventBusProvider.class)) {
+            found.add(p.name());
+            if (p.name().equals(name.get())) {
+                Path scratch;
+                try {
+                    scratch = Files.createTempDirectory("ergon-events");
+                } catch (IOException e) {
+                    throw new ErgonException(ErrorKind.INTERNAL, "cannot create a scratch folder: " + e, e);
+                }
+                return Optional.of(p.create(new ConfigProviderContext(
+                        config, "ergon.events." + p.name() + ".", p.configProperties(), scratch, Map.of())));
+            }
+        }
+        throw ErgonException.invalid("ergon.events", "no event bus named '" + name.get() + "'; found " + found);
+    }
+
+    private static int stage(String role, String specJson, PrintStream out, PrintStream err) {
         JsonObject spec;
         try {
             spec = TesTasks.parseObject(specJson, "ERGON_STAGING_SPEC");

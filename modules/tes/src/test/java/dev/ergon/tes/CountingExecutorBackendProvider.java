@@ -1,6 +1,7 @@
 package dev.ergon.tes;
 
 import dev.ergon.spi.ConfigProperty;
+import dev.ergon.spi.EventBus;
 import dev.ergon.spi.ExecutorBackend;
 import dev.ergon.spi.ExecutorBackendProvider;
 import dev.ergon.spi.ExecutorCapability;
@@ -46,16 +47,20 @@ public final class CountingExecutorBackendProvider implements ExecutorBackendPro
 
     @Override
     public ExecutorBackend create(ProviderContext context) {
-        return new Backend(INSTANCES.incrementAndGet());
+        return new Backend(INSTANCES.incrementAndGet(), context.service(EventBus.class));
     }
 
     static final class Backend implements ExecutorBackend {
         private final int instance;
+        /** The event bus the host handed this backend, if any. */
+        final Optional<EventBus> events;
+
         private final Map<String, Phase> phases = new ConcurrentHashMap<>();
         private final List<ObservationListener> listeners = new CopyOnWriteArrayList<>();
 
-        Backend(int instance) {
+        Backend(int instance, Optional<EventBus> events) {
             this.instance = instance;
+            this.events = events;
         }
 
         @Override

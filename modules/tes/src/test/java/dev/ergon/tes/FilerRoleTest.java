@@ -3,11 +3,21 @@ package dev.ergon.tes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ergon.spi.ErgonException;
+import dev.ergon.spi.ErrorKind;
+import dev.ergon.spi.Event;
+import dev.ergon.testkit.InMemoryEventBus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +90,97 @@ class FilerRoleTest {
                         .formatted(tmp.resolve("w"));
         assertEquals(1, run("stage-in", missing));
         assertTrue(err.toString().contains("/nonexistent/ergon/x"), err.toString());
+    }
+
+    // ---- the phase event (strategy job-per-phase) ----
+
+    private static final Event PHASE = new Event("executor-kubernetes-phase", "t9", "succeeded", "0");
+
+    private String stageInSpec() {
+        return """
+                {"version": 1, "role": "stage-in", "taskId": "t9", "root": "%s", "folders": ["/data"],
+                 "inputs": [{"path": "/data/in.txt", "type": "FILE", "content": "x"}]}"""
+                .formatted(tmp.resolve("w9"));
+    }
+
+    private int run(String role, String json, Optional<String> phaseEvent, FilerRole.BusOpener buses) {
+        return FilerRole.run(
+                role,
+                json,
+                phaseEvent,
+                buses,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSucceededPhasePublishesItsEventOnTheConfiguredBus() {
+        InMemoryEventBus bus = new InMemoryEventBus();
+        List<Event> got = new CopyOnWriteArrayList<>();
+        bus.subscribe(PHASE.topic(), got::add);
+        assertEquals(0, run("stage-in", stageInSpec(), Optional.of(PHASE.encode()), () -> Optional.of(bus)));
+        assertEquals(List.of(PHASE), got);
+        assertTrue(out.toString().contains("phase event published"), out.toString());
+    }
+
+    @Test
+    void nothingIsPublishedWithoutAnEventOrWithoutABusOrWhenStagingFailed() {
+        AtomicInteger opened = new AtomicInteger();
+        FilerRole.BusOpener counting = () -> {
+            opened.incrementAndGet();
+            return Optional.empty();
+        };
+        assertEquals(0, run("stage-in", stageInSpec(), Optional.empty(), counting));
+        assertEquals(0, run("stage-in", stageInSpec(), Optional.of(" "), counting));
+        assertEquals(0, opened.get(), "no ERGON_PHASE_EVENT: the bus is not even opened");
+        assertEquals(0, run("stage-in", stageInSpec(), Optional.of(PHASE.encode()), counting));
+        assertEquals(1, opened.get());
+        assertEquals("", err.toString(), "no bus configured is not an error");
+        InMemoryEventBus bus = new InMemoryEventBus();
+        List<Event> got = new CopyOnWriteArrayList<>();
+        bus.subscribe(PHASE.topic(), got::add);
+        String failing =
+                """
+                {"version": 1, "role": "stage-in", "root": "%s",
+                 "inputs": [{"path": "/data/x", "type": "FILE", "url": "file:///nonexistent/ergon/x"}]}"""
+                        .formatted(tmp.resolve("w"));
+        assertEquals(1, run("stage-in", failing, Optional.of(PHASE.encode()), () -> Optional.of(bus)));
+        assertTrue(got.isEmpty(), "a failed phase must not announce success: " + got);
+    }
+
+    @Test
+    void aBusThatFailsOrHangsNeverFailsThePhase() {
+        FilerRole.BusOpener broken = () -> {
+            throw new ErgonException(ErrorKind.BACKEND_UNAVAILABLE, "cannot publish to Redis: refused");
+        };
+        assertEquals(0, run("stage-in", stageInSpec(), Optional.of(PHASE.encode()), broken));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("refused"), err.toString());
+
+        err.reset();
+        assertEquals(0, run("stage-in", stageInSpec(), Optional.of("junk"), () -> Optional.of(new InMemoryEventBus())));
+        assertTrue(err.toString().contains("not an encoded event"), err.toString());
+
+        err.reset();
+        CountDownLatch never = new CountDownLatch(1);
+        FilerRole.BusOpener hanging = () -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        };
+        long t = System.nanoTime();
+        FilerRole.publishPhaseEvent(
+                "stage-out",
+                PHASE.encode(),
+                hanging,
+                Duration.ofMillis(300),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertTrue(System.nanoTime() - t < Duration.ofSeconds(5).toNanos(), "the deadline did not hold");
+        assertTrue(err.toString().contains("no answer within 300 ms"), err.toString());
+        never.countDown();
     }
 }

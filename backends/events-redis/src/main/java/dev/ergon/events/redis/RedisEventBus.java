@@ -19,13 +19,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * An {@link EventBus} on Redis pub/sub: every event is PUBLISHed on one channel, and one
  * subscribed connection per bus delivers them. Like every Ergon bus it only speeds wake-ups up:
  * a lost message (Redis down, a reconnect in progress) delays work until the next poll, it never
- * loses it. Publishing never blocks longer than {@code timeout}. Thread-safe.
+ * loses it. Publishing never blocks longer than {@code timeout}. The subscribed connection opens
+ * with the first {@link #subscribe}, so a bus that only publishes (the filer role of a Kubernetes
+ * phase container) holds no second connection and logs no reconnects. Thread-safe.
  */
 public final class RedisEventBus implements EventBus {
     private static final Logger LOG = System.getLogger(RedisEventBus.class.getName());
@@ -37,6 +40,7 @@ public final class RedisEventBus implements EventBus {
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     private volatile RedisConnection subscriber;
     private volatile boolean closed;
+    private final AtomicBoolean subscribing = new AtomicBoolean();
     private volatile long backoffMillis = 100;
 
     /**
@@ -51,7 +55,6 @@ public final class RedisEventBus implements EventBus {
         this.vertx = Vertx.vertx();
         this.client =
                 Redis.createClient(vertx, new RedisOptions().setConnectionString(requireNonNull(url, "url is null")));
-        subscribe();
     }
 
     /** Opens the subscribing connection; on failure or loss, tries again with backoff. */
@@ -141,6 +144,9 @@ public final class RedisEventBus implements EventBus {
         Registration r =
                 new Registration(requireNonNull(topic, "topic is null"), requireNonNull(handler, "handler is null"));
         registrations.add(r);
+        if (subscribing.compareAndSet(false, true)) {
+            subscribe();
+        }
         return () -> registrations.remove(r);
     }
 

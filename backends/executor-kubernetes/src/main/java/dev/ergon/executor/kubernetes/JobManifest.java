@@ -21,6 +21,7 @@ import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1EnvFromSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1EphemeralVolumeSource;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobSpec;
@@ -37,6 +38,7 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1SecretEnvSource;
+import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
@@ -237,8 +239,8 @@ final class JobManifest {
         V1Container stageIn = filer(JobNames.STAGE_IN, stageInSpec(spec, mounts), config);
         V1Container stageOut = filer(JobNames.STAGE_OUT, stageOutSpec(spec), config);
         if (phaseEvents) {
-            signal(stageIn, spec.taskId(), 0);
-            signal(stageOut, spec.taskId(), spec.executors().size() + 1);
+            signal(stageIn, spec.taskId(), 0, config.phaseEventsRedis());
+            signal(stageOut, spec.taskId(), spec.executors().size() + 1, config.phaseEventsRedis());
         }
         return new Parts(
                 spec,
@@ -253,8 +255,13 @@ final class JobManifest {
                 stageOut);
     }
 
-    /** Tells a phase's filer container what to publish when it has succeeded (see {@link PhaseSignals}). */
-    private static void signal(V1Container filer, String taskId, int phase) {
+    /**
+     * Tells a phase's filer container what to publish when it has succeeded (see {@link
+     * PhaseSignals}) and, when configured, on which Redis: the URL inline only without a password,
+     * else through a secretKeyRef, so no credential is ever written into a Job.
+     */
+    private static void signal(
+            V1Container filer, String taskId, int phase, KubernetesExecutorBackendConfig.PhaseEventsRedis redis) {
         if (taskId.indexOf('|') >= 0) {
             return; // not expressible as an event id; the watch carries this task's phases alone
         }
@@ -262,6 +269,24 @@ final class JobManifest {
         env.add(new V1EnvVar()
                 .name(PhaseSignals.ENV)
                 .value(PhaseSignals.event(taskId, phase).encode()));
+        if (redis.configured()) {
+            env.add(new V1EnvVar().name(PhaseSignals.EVENTS_ENV).value("redis"));
+            if (redis.secretName().isPresent()) {
+                env.add(new V1EnvVar()
+                        .name(PhaseSignals.REDIS_URL_ENV)
+                        .valueFrom(new V1EnvVarSource()
+                                .secretKeyRef(new V1SecretKeySelector()
+                                        .name(redis.secretName().get())
+                                        .key(redis.secretKey().orElseThrow()))));
+            } else {
+                env.add(new V1EnvVar()
+                        .name(PhaseSignals.REDIS_URL_ENV)
+                        .value(redis.url().orElseThrow()));
+            }
+            redis.channel()
+                    .ifPresent(ch -> env.add(
+                            new V1EnvVar().name(PhaseSignals.REDIS_CHANNEL_ENV).value(ch)));
+        }
         filer.env(env);
     }
 

@@ -620,16 +620,25 @@ final class JobPerPhaseBackend implements ExecutorBackend {
     /**
      * A phase container announced its success: read the task from the API now, and again shortly
      * until its Pod shows the end (the container publishes just before it exits), rather than
-     * waiting for the watch or the next poll. Only a wake-up: what the API says decides.
+     * waiting for the watch or the next poll. Only a wake-up: what the API says decides. Anyone
+     * who can publish on the bus can send one, so junk (another type, no phase number, a phase the
+     * task does not have) is dropped without an API call, and a task this process does not follow
+     * only wakes its listeners (its controller observes it as usual).
      */
     private void onSignal(Event e) {
         Optional<Integer> phase = PhaseSignals.succeededPhase(e);
+        if (phase.isEmpty() || closed.get()) {
+            return;
+        }
         Task t = tasks.get(e.id());
-        if (phase.isEmpty() || t == null || closed.get()) {
-            changed(e.id()); // a task this process does not follow yet: its controller observes it
+        if (t == null) {
+            changed(e.id());
             return;
         }
         int i = phase.get();
+        if (i < 0 || i > t.last()) {
+            return;
+        }
         logTails.execute(() -> {
             for (int n = 0; n < SIGNAL_READS && t.terminal() == null && !closed.get(); n++) {
                 refresh(t, true);

@@ -56,7 +56,32 @@ record KubernetesExecutorBackendConfig(
         Duration apiRetryBackoff,
         Duration apiTimeout,
         Strategy strategy,
-        boolean phaseEvents) {
+        boolean phaseEvents,
+        PhaseEventsRedis phaseEventsRedis) {
+
+    /**
+     * How the filer containers of phase Jobs reach Redis to publish their phase events: the URL
+     * inline (no password allowed) or from a Secret's key (secretKeyRef), and the channel. Empty
+     * when none is set: the containers then publish only if {@code filer-env-secret} configures a
+     * bus.
+     */
+    record PhaseEventsRedis(
+            Optional<String> url, Optional<String> secretName, Optional<String> secretKey, Optional<String> channel) {
+        static final PhaseEventsRedis NONE =
+                new PhaseEventsRedis(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+        PhaseEventsRedis {
+            requireNonNull(url, "url is null");
+            requireNonNull(secretName, "secretName is null");
+            requireNonNull(secretKey, "secretKey is null");
+            requireNonNull(channel, "channel is null");
+        }
+
+        /** Whether the containers are told to publish on Redis. */
+        boolean configured() {
+            return url.isPresent() || secretName.isPresent();
+        }
+    }
 
     /** How a task maps onto Jobs. */
     enum Strategy {
@@ -122,6 +147,9 @@ record KubernetesExecutorBackendConfig(
     static final String API_TIMEOUT = "api-timeout";
     static final String STRATEGY = "strategy";
     static final String PHASE_EVENTS = "phase-events";
+    static final String PHASE_EVENTS_REDIS_URL = "phase-events.redis-url";
+    static final String PHASE_EVENTS_REDIS_URL_SECRET = "phase-events.redis-url-secret";
+    static final String PHASE_EVENTS_REDIS_CHANNEL = "phase-events.redis-channel";
 
     KubernetesExecutorBackendConfig {
         requireNonNull(namespace, "namespace is null");
@@ -135,6 +163,7 @@ record KubernetesExecutorBackendConfig(
         backendParametersAllowed = List.copyOf(backendParametersAllowed);
         requireNonNull(logStreams, "logStreams is null");
         requireNonNull(strategy, "strategy is null");
+        requireNonNull(phaseEventsRedis, "phaseEventsRedis is null");
     }
 
     /** The keys, for {@link KubernetesExecutorBackendProvider#configProperties()}. */
@@ -306,7 +335,27 @@ record KubernetesExecutorBackendConfig(
                         Type.BOOLEAN,
                         "true",
                         "With strategy=job-per-phase: also listen on Ergon's event bus (e.g. ergon.events=redis) for"
-                                + " the phase completions the filer containers publish; the Job watch works without it."));
+                                + " the phase completions the filer containers publish; the Job watch works without it."),
+                ConfigProperty.optional(
+                        PHASE_EVENTS_REDIS_URL,
+                        Type.STRING,
+                        null,
+                        "With strategy=job-per-phase: the Redis URL the filer containers publish their phase events on"
+                                + " (env ERGON_EVENTS=redis, ERGON_EVENTS_REDIS_URL), without a password: it is"
+                                + " written into the Job; a URL with a password belongs in phase-events.redis-url-secret."),
+                ConfigProperty.optional(
+                        PHASE_EVENTS_REDIS_URL_SECRET,
+                        Type.STRING,
+                        null,
+                        "With strategy=job-per-phase: '<secret>/<key>', a Secret in the tasks' namespace whose key holds"
+                                + " the Redis URL (with its password) for the filer containers (a secretKeyRef; Ergon never"
+                                + " reads it). Wins over phase-events.redis-url."),
+                ConfigProperty.optional(
+                        PHASE_EVENTS_REDIS_CHANNEL,
+                        Type.STRING,
+                        null,
+                        "The Redis channel of the phase events; must be Ergon's ergon.events.redis.channel (unset: the"
+                                + " filer's default, ergon-events)."));
     }
 
     /** @throws ErgonException INVALID_INPUT naming the full key of a missing or bad value */
@@ -400,7 +449,46 @@ record KubernetesExecutorBackendConfig(
                 c.getDuration(API_RETRY_BACKOFF, Duration.ofMillis(200)),
                 c.getDuration(API_TIMEOUT, Duration.ofSeconds(30)),
                 strategy,
-                c.getBoolean(PHASE_EVENTS, true));
+                c.getBoolean(PHASE_EVENTS, true),
+                phaseEventsRedis(c));
+    }
+
+    private static PhaseEventsRedis phaseEventsRedis(ProviderConfig c) {
+        Optional<String> url = c.get(PHASE_EVENTS_REDIS_URL).map(String::strip).filter(s -> !s.isEmpty());
+        if (url.isPresent()) {
+            java.net.URI u;
+            try {
+                u = new java.net.URI(url.get());
+            } catch (java.net.URISyntaxException e) {
+                throw bad(c, PHASE_EVENTS_REDIS_URL, "not a URL such as redis://redis:6379");
+            }
+            if (u.getScheme() == null || !u.getScheme().startsWith("redis")) {
+                throw bad(c, PHASE_EVENTS_REDIS_URL, "must be a redis:// or rediss:// URL");
+            }
+            if (u.getRawUserInfo() != null) {
+                // never echo the value: it may hold a password
+                throw bad(
+                        c,
+                        PHASE_EVENTS_REDIS_URL,
+                        "must not carry a user or password (it would be written into every Job); put the URL in a"
+                                + " Secret and set " + c.prefix() + PHASE_EVENTS_REDIS_URL_SECRET + "=<secret>/<key>");
+            }
+        }
+        Optional<String> secretName = Optional.empty();
+        Optional<String> secretKey = Optional.empty();
+        Optional<String> ref =
+                c.get(PHASE_EVENTS_REDIS_URL_SECRET).map(String::strip).filter(s -> !s.isEmpty());
+        if (ref.isPresent()) {
+            int slash = ref.get().indexOf('/');
+            if (slash <= 0 || slash == ref.get().length() - 1 || ref.get().indexOf('/', slash + 1) >= 0) {
+                throw bad(c, PHASE_EVENTS_REDIS_URL_SECRET, "'" + ref.get() + "' must be <secret>/<key>");
+            }
+            secretName = Optional.of(ref.get().substring(0, slash));
+            secretKey = Optional.of(ref.get().substring(slash + 1));
+        }
+        Optional<String> channel =
+                c.get(PHASE_EVENTS_REDIS_CHANNEL).map(String::strip).filter(s -> !s.isEmpty());
+        return new PhaseEventsRedis(secretName.isPresent() ? Optional.empty() : url, secretName, secretKey, channel);
     }
 
     private static Strategy strategy(ProviderConfig c) {

@@ -7,8 +7,9 @@ import java.util.Optional;
  * The phase completions of strategy job-per-phase as events on Ergon's {@link
  * dev.ergon.spi.EventBus}. The stage-in and stage-out containers run Ergon's own image, which
  * publishes the event given in {@link #ENV} once the phase has succeeded, when its environment
- * configures a bus that reaches Ergon (e.g. {@code ERGON_EVENTS=redis} with the Redis URL, through
- * {@code filer-env-secret}). Executors run user images, which publish nothing: their completions
+ * configures a bus that reaches Ergon: {@code ERGON_EVENTS=redis} with the Redis URL, set from
+ * {@code phase-events.redis-url} or {@code phase-events.redis-url-secret} (a secretKeyRef), or
+ * through {@code filer-env-secret}. Executors run user images, which publish nothing: their completions
  * come from the Job watch alone. A signal only speeds the next phase up; without it the watch (or
  * the poll) sees the same completion a little later. Stateless.
  */
@@ -21,6 +22,12 @@ final class PhaseSignals {
     static final String SUCCEEDED = "succeeded";
     /** The environment variable of the filer containers that holds the encoded event to publish. */
     static final String ENV = "ERGON_PHASE_EVENT";
+    /** The filer's {@code ergon.events} (the bus it publishes on), as an environment variable. */
+    static final String EVENTS_ENV = "ERGON_EVENTS";
+    /** The filer's {@code ergon.events.redis.url}. */
+    static final String REDIS_URL_ENV = "ERGON_EVENTS_REDIS_URL";
+    /** The filer's {@code ergon.events.redis.channel}. */
+    static final String REDIS_CHANNEL_ENV = "ERGON_EVENTS_REDIS_CHANNEL";
 
     /** The event phase {@code phase} of task {@code taskId} publishes when it has succeeded. */
     static Event event(String taskId, int phase) {

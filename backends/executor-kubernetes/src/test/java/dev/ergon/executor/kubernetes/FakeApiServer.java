@@ -43,6 +43,8 @@ import java.util.function.Predicate;
  *       (All, Stdout, Stderr), {@code tailLines} (refused with stream≠All, as the real validation
  *       does) and {@code limitBytes} (counted from the start).
  *   <li><b>Faults</b>: {@link #fail} answers the next matching requests 429/500 instead.
+ *   <li><b>Held watches</b>: {@link #holdWatches} makes a namespace's watches deliver nothing (as a
+ *       slow or stuck watch would) until released; the events are kept and delivered then.
  *   <li><b>A request log</b> with each request's User-Agent, to count who wrote what.
  * </ul>
  *
@@ -87,6 +89,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final Map<String, Log> logs = new ConcurrentHashMap<>();
     private final List<Runnable> writeListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<Request, Integer>> answeredListeners = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> heldNamespaces = ConcurrentHashMap.newKeySet();
     private final String url;
 
     /** How long an empty watch waits before it ends (the client then watches again at once). */
@@ -143,6 +146,26 @@ public final class FakeApiServer implements AutoCloseable {
     /** Drops the watch event log: every watch from an older resourceVersion gets 410 Expired. */
     void expireWatches() {
         dispatcher.expire();
+    }
+
+    /**
+     * Holds every watch in {@code namespace}: each ends empty, as when nothing changed, until the
+     * returned hold is closed; the changes are kept and the next watch delivers them. Lists, reads
+     * and writes are untouched, so a test can prove that another path (the job-per-phase events)
+     * carried a change the watch did not.
+     */
+    AutoCloseable holdWatches(String namespace) {
+        heldNamespaces.add(namespace);
+        return () -> heldNamespaces.remove(namespace);
+    }
+
+    private boolean held(String path) {
+        for (String ns : heldNamespaces) {
+            if (path.contains("/namespaces/" + ns + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many watch requests were answered 410 so far. */
@@ -338,6 +361,13 @@ public final class FakeApiServer implements AutoCloseable {
             long from = parseVersion(q.get("resourceVersion"));
             AttributeSet query = getAttributeExtractor().fromPath(path);
             StringBuilder body = new StringBuilder();
+            if (held(path)) {
+                return new MockResponse()
+                        .setResponseCode(200)
+                        .setHeader("Content-Type", "application/json")
+                        .setBody("")
+                        .setBodyDelay(EMPTY_WATCH_WAIT);
+            }
             synchronized (events) {
                 if (from < compactedBelow) {
                     expired.incrementAndGet();

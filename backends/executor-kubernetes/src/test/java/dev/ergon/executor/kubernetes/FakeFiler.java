@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.ergon.events.redis.RedisEventBus;
+import dev.ergon.spi.Event;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -27,6 +30,11 @@ import java.util.stream.Stream;
  * content}, or a {@code file://} URL), and stage-out copies each output to its {@code file://}
  * URL. URLs with the scheme {@code fail:} fail, for tests of staging failures. Exit 0, or 1 with
  * the reason on stderr.
+ *
+ * <p>After success it publishes {@code ERGON_PHASE_EVENT} as the real role does when its env says
+ * {@code ERGON_EVENTS=redis}: on a real Redis at {@code ERGON_EVENTS_REDIS_URL} (an inline value;
+ * the fake kubelet resolves no Secrets), channel {@code ERGON_EVENTS_REDIS_CHANNEL} or {@code
+ * ergon-events}. A failed publish is one line on stderr and never fails the phase.
  */
 final class FakeFiler {
     private FakeFiler() {}
@@ -35,7 +43,8 @@ final class FakeFiler {
         return ctx -> {
             Behaviour.Exited result;
             try {
-                result = Behaviour.Exited.of(0, run(ctx.container(), ctx.volume()), "");
+                String report = run(ctx.container(), ctx.volume());
+                result = Behaviour.Exited.of(0, report, publish(ctx.container()));
             } catch (IOException | RuntimeException e) {
                 result = Behaviour.Exited.of(1, "", "ergon filer: " + e.getMessage() + "\n");
             }
@@ -171,5 +180,35 @@ final class FakeFiler {
             Files.createDirectories(to.getParent());
             Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** What {@code --role} publishes after success; returns its stderr (empty, or the failure). */
+    private static String publish(V1Container c) {
+        String event = env(c, "ERGON_PHASE_EVENT");
+        if (event == null || !"redis".equals(env(c, "ERGON_EVENTS"))) {
+            return "";
+        }
+        String url = env(c, "ERGON_EVENTS_REDIS_URL");
+        String channel = env(c, "ERGON_EVENTS_REDIS_CHANNEL");
+        try (RedisEventBus bus = new RedisEventBus(
+                url == null ? "redis://127.0.0.1:6379" : url,
+                channel == null ? "ergon-events" : channel,
+                Duration.ofSeconds(1))) {
+            bus.publish(Event.decode(event));
+            return "";
+        } catch (RuntimeException e) {
+            return "ergon filer: phase event not published: " + e.getMessage() + "\n";
+        }
+    }
+
+    private static String env(V1Container c, String name) {
+        if (c.getEnv() == null) {
+            return null;
+        }
+        return c.getEnv().stream()
+                .filter(e -> name.equals(e.getName()))
+                .map(V1EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
     }
 }

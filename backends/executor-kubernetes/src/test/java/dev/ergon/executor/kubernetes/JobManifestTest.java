@@ -17,6 +17,7 @@ import dev.ergon.spi.ResourceSpec;
 import dev.ergon.spi.TaskSpec;
 import dev.ergon.testkit.TestTasks;
 import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -421,5 +422,81 @@ class JobManifestTest {
         assertTrue(JobNames.jobName(longId).length() <= 63);
         assertTrue(JobNames.taskIdLabel(longId).startsWith("h-")
                 && JobNames.taskIdLabel(longId).length() <= 63);
+    }
+
+    private static Map<String, V1EnvVar> phaseEnv(V1Job job) {
+        Map<String, V1EnvVar> env = new java.util.TreeMap<>();
+        for (V1EnvVar e :
+                job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+            env.put(e.getName(), e);
+        }
+        return env;
+    }
+
+    @Test
+    void phaseFilersGetTheRedisOfThePhaseEventsTheUrlInlineOnlyWithoutAPassword() {
+        TaskSpec spec = TestTasks.task().executor(TestTasks.executor("true")).build();
+        JobManifest.Phased inline = JobManifest.buildPhases(
+                spec,
+                config(Map.of(
+                        "strategy", "job-per-phase",
+                        "phase-events.redis-url", "redis://redis.ergon:6379",
+                        "phase-events.redis-channel", "ergon-prod")));
+        Map<String, V1EnvVar> in = phaseEnv(inline.phases().get(0));
+        assertEquals("redis", in.get("ERGON_EVENTS").getValue());
+        assertEquals(
+                "redis://redis.ergon:6379", in.get("ERGON_EVENTS_REDIS_URL").getValue());
+        assertEquals("ergon-prod", in.get("ERGON_EVENTS_REDIS_CHANNEL").getValue());
+        Map<String, V1EnvVar> out = phaseEnv(inline.phases().get(inline.phases().size() - 1));
+        assertEquals(
+                "redis://redis.ergon:6379", out.get("ERGON_EVENTS_REDIS_URL").getValue());
+        assertTrue(out.get("ERGON_PHASE_EVENT")
+                .getValue()
+                .endsWith("|" + (inline.phases().size() - 1)));
+        Map<String, V1EnvVar> exec = phaseEnv(inline.phases().get(1));
+        assertFalse(exec.containsKey("ERGON_EVENTS"), "executors run user images: no Redis for them");
+        assertFalse(exec.containsKey("ERGON_EVENTS_REDIS_URL"));
+
+        JobManifest.Phased secret = JobManifest.buildPhases(
+                spec,
+                config(Map.of(
+                        "strategy", "job-per-phase",
+                        "phase-events.redis-url", "redis://redis.ergon:6379",
+                        "phase-events.redis-url-secret", "ergon-redis/url")));
+        V1EnvVar url = phaseEnv(secret.phases().get(0)).get("ERGON_EVENTS_REDIS_URL");
+        assertEquals(null, url.getValue(), "the secret wins and is only referenced");
+        assertEquals("ergon-redis", url.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("url", url.getValueFrom().getSecretKeyRef().getKey());
+        assertFalse(phaseEnv(secret.phases().get(0)).containsKey("ERGON_EVENTS_REDIS_CHANNEL"));
+
+        JobManifest.Phased none = JobManifest.buildPhases(spec, config(Map.of("strategy", "job-per-phase")));
+        assertFalse(phaseEnv(none.phases().get(0)).containsKey("ERGON_EVENTS"));
+        JobManifest.Phased off = JobManifest.buildPhases(
+                spec,
+                config(Map.of(
+                        "strategy", "job-per-phase",
+                        "phase-events", "false",
+                        "phase-events.redis-url", "redis://redis.ergon:6379")));
+        assertFalse(phaseEnv(off.phases().get(0)).containsKey("ERGON_PHASE_EVENT"));
+        assertFalse(phaseEnv(off.phases().get(0)).containsKey("ERGON_EVENTS"));
+    }
+
+    @Test
+    void aRedisUrlWithAPasswordIsRefusedWithoutEchoingIt() {
+        ErgonException e = assertThrows(
+                ErgonException.class,
+                () -> config(
+                        Map.of("strategy", "job-per-phase", "phase-events.redis-url", "redis://:s3cret@redis:6379")));
+        assertEquals(ErrorKind.INVALID_INPUT, e.kind());
+        assertEquals(FakeCluster.PREFIX + "phase-events.redis-url", e.field().orElse(null));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertTrue(e.getMessage().contains("phase-events.redis-url-secret"), e.getMessage());
+        ErgonException ref = assertThrows(
+                ErgonException.class,
+                () -> config(Map.of("strategy", "job-per-phase", "phase-events.redis-url-secret", "no-key")));
+        assertEquals(
+                FakeCluster.PREFIX + "phase-events.redis-url-secret",
+                ref.field().orElse(null));
+        assertThrows(ErgonException.class, () -> config(Map.of("phase-events.redis-url", "http://redis:6379")));
     }
 }
