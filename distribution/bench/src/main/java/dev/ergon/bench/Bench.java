@@ -59,6 +59,9 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         new Bench(Options.parse(args)).run();
+        // The shared fake cluster (Kubernetes benchmark) keeps non-daemon server and kubelet
+        // threads for the JVM's lifetime; the harness ends when its report is printed.
+        System.exit(0);
     }
 
     private void run() throws Exception {
