@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ergon.events.redis.RedisEventBus;
+import dev.ergon.events.redis.TestRedis;
 import dev.ergon.spi.Event;
 import dev.ergon.testkit.Eventually;
 import java.io.ByteArrayOutputStream;

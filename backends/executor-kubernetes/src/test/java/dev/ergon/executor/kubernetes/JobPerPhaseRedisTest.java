@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ergon.events.redis.RedisEventBus;
+import dev.ergon.events.redis.TestRedis;
 import dev.ergon.spi.Event;
 import dev.ergon.spi.EventBus;
 import dev.ergon.spi.ExecutorBackend;
