@@ -230,7 +230,9 @@ class KubernetesExecutorBackendTest {
 
     @Test
     void aTaskThatEndedIsStillCompleteAfterTheTtlRemovedItsJob() {
-        ExecutorBackend b = another(ns, Map.of("ttl-after-finished", "1s"));
+        // A TTL far longer than a test's real-time wait (the fake clock is real time plus an offset),
+        // so the finished Job is seen before the TTL passes, however slow the machine; then jump.
+        ExecutorBackend b = another(ns, Map.of("ttl-after-finished", "600s"));
         TaskSpec spec = TestTasks.task().executor(TestTasks.shell("echo kept")).build();
         TaskHandle h = submit(b, spec);
         Eventually.await(TIMEOUT, "the Job ends", () -> {
@@ -243,7 +245,7 @@ class KubernetesExecutorBackendTest {
                 return false;
             }
         });
-        CLUSTER.clock().advance(Duration.ofSeconds(2));
+        CLUSTER.clock().advance(Duration.ofSeconds(601));
         CLUSTER.wake();
         Eventually.await(TIMEOUT, "the TTL removes the Job", () -> !jobExists(ns, h.ref()));
         Observation o = b.observe(h);
